@@ -1,7 +1,7 @@
 """The report parser: plain Python, no Dagster imports, usable on its own.
 
-    from pipeline.parsing import parse_report
-    report = parse_report(open("raw/x.txt", "rb").read(), file_name="x.txt")
+from pipeline.parsing import parse_report
+report = parse_report(open("raw/x.txt", "rb").read(), file_name="x.txt")
 """
 
 from pipeline.parsing.model import ParsedReport

@@ -1,10 +1,127 @@
-"""Entry point of the parser (being written; the signature is fixed)."""
+"""Entry point of the parser: one report's bytes in, a ParsedReport out, never an exception."""
 
 from __future__ import annotations
 
-from pipeline.parsing.model import ParsedReport
+import traceback
+
+from pipeline.parsing.decode import decode
+from pipeline.parsing.metadata import read_metadata
+from pipeline.parsing.model import (
+    ERROR,
+    FAILED,
+    INFO,
+    NOT_A_REPORT,
+    PARSED,
+    PARSED_WITH_ISSUES,
+    WARNING,
+    Issue,
+    ParsedReport,
+    ReportMeta,
+)
+from pipeline.parsing.sections import table_regions
+from pipeline.parsing.tables import detect_edition, read_labelled_table, read_review_table
+from pipeline.parsing.tokens import tokenize
+
+_TABLE_NAMES = {"t2": "二 (主动公开)", "t3": "三 (依申请公开)", "t4": "四 (行政复议/行政诉讼)"}
+
+
+def _default_edition(year: int | None) -> str:
+    # 国办公开办函〔2021〕30号 applies to reports on 2021 onward, 〔2019〕60号 to 2019–2020.
+    return "2019" if year is not None and year < 2021 else "2021"
+
+
+def _parse_text(text: str) -> ParsedReport:
+    lines = text.splitlines()
+    meta = read_metadata(lines)
+    report = ParsedReport(meta=meta)
+    regions = table_regions(lines)
+    token_streams = {code: tokenize(lines, r.start, r.end) for code, r in regions.items()}
+
+    editions = {code: detect_edition(code, toks) for code, toks in token_streams.items() if code != "t4"}
+    seen = {ed for ed in editions.values() if ed}
+    if len(seen) == 1:
+        meta.format_edition = seen.pop()
+    elif len(seen) > 1:
+        meta.format_edition = editions.get("t2") or _default_edition(meta.year)
+        report.issues.append(
+            Issue(
+                INFO, "mixed_editions", f"Table editions disagree: {editions}; each table is read in its own."
+            )
+        )
+    elif regions:
+        meta.format_edition = _default_edition(meta.year)
+
+    for code in ("t2", "t3", "t4"):
+        if code not in regions:
+            report.issues.append(
+                Issue(
+                    WARNING,
+                    "table_missing",
+                    f"Table {_TABLE_NAMES[code]} was not found: its heading is missing.",
+                )
+            )
+            continue
+        region = regions[code]
+        at_end = region.end == len(lines)
+        edition = editions.get(code) or meta.format_edition or _default_edition(meta.year)
+        if code == "t4":
+            result = read_review_table(token_streams[code], edition, at_end)
+        else:
+            result = read_labelled_table(code, edition, token_streams[code], at_end)
+        if code != "t4" and result.rows_found == 0:
+            report.issues.append(
+                Issue(
+                    WARNING,
+                    "table_missing",
+                    f"Section {_TABLE_NAMES[code]} has a heading but no table rows were found.",
+                    region.heading_line,
+                )
+            )
+        report.cells.extend(result.cells)
+        report.issues.extend(result.issues)
+
+    if not regions and meta.year is None and meta.unit_name is None:
+        report.parse_status = NOT_A_REPORT
+        report.issues.append(
+            Issue(WARNING, "not_a_report", "No report title, year or table heading was found in the text.")
+        )
+    elif any(i.severity in (WARNING, ERROR) for i in report.issues):
+        report.parse_status = PARSED_WITH_ISSUES
+    else:
+        report.parse_status = PARSED
+    return report
 
 
 def parse_report(data: bytes | str, file_name: str = "") -> ParsedReport:
     """Parse one report's bytes (or already decoded text). Never raises on bad input."""
-    raise NotImplementedError
+    try:
+        if isinstance(data, bytes):
+            text, encoding = decode(data)
+        else:
+            text, encoding = data, "str"
+        report = _parse_text(text)
+        if "replacement" in encoding:
+            report.issues.append(
+                Issue(
+                    WARNING,
+                    "encoding",
+                    f"{file_name or 'The file'} is neither UTF-8 nor GB18030; "
+                    "undecodable bytes were replaced.",
+                )
+            )
+            if report.parse_status == PARSED:
+                report.parse_status = PARSED_WITH_ISSUES
+        return report
+    except Exception as exc:  # a parser bug must not stop the run: record it against the file
+        return ParsedReport(
+            meta=ReportMeta(),
+            issues=[
+                Issue(
+                    ERROR,
+                    "parser_error",
+                    f"The parser failed on {file_name or 'this file'}: {type(exc).__name__}: {exc}. "
+                    + traceback.format_exc(limit=3).replace("\n", " | "),
+                )
+            ],
+            parse_status=FAILED,
+        )

@@ -1,0 +1,97 @@
+"""Report metadata from the text: issuing unit, report year, stated statistical period, publication date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import regex
+
+from pipeline.parsing.model import ReportMeta
+from pipeline.parsing.normalize import squash
+
+_TITLE = regex.compile(r"政府信息公开(工作)?(年度)?(工作)?报告")
+_TITLE_YEAR = regex.compile(r"(?<!\d)(20\d{2}|19\d{2})年(度)?")
+_UNIT_IN_TITLE = regex.compile(r"^(关于)?(?P<unit>.+?)(关于)?(\d{4}年(度)?)?(的)?(政府信息公开|政务公开)")
+_YEAR = regex.compile(r"(?<!\d)(20\d{2})年(度)?")
+# The subject of a first narrative sentence: "2023年，虞唐镇政府信息公开工作…"
+_UNIT_SUFFIX = r"(人民政府|街道办事处|办事处|管理委员会|委员会|管委会|政府办公室|办公室|政府办|街道|镇|乡|县|区|市|局|厅|委|办|中心)"
+_NARRATIVE_UNIT = regex.compile(
+    r"^(20\d{2})年(度)?(以来)?[,，]?(?P<unit>[\p{Han}]{2,20}?" + _UNIT_SUFFIX + r")"
+)
+_DATE = r"(?P<{p}y>20\d{{2}})年?(?P<{p}m>\d{{1,2}})月(?P<{p}d>\d{{1,2}})日"
+_PERIOD = regex.compile(
+    r"(统计|数据)?(期限|期间|时间|时限)?(为|是)?自?"
+    + _DATE.format(p="a")
+    + r"(起)?[,，]?(至|到|-|—)"
+    + _DATE.format(p="b")
+)
+_DATE_LINE = regex.compile(r"^" + _DATE.format(p="") + r"$")
+_SIGNATURE = regex.compile(r"^[\p{Han}()]{2,30}" + _UNIT_SUFFIX + r"$")
+
+
+def _date(y: str, m: str, d: str) -> date | None:
+    try:
+        return date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def _title_line(lines: list[str]) -> str | None:
+    for line in lines[:15]:
+        text = squash(line)
+        if 6 < len(text) <= 60 and _TITLE.search(text) and "。" not in text:
+            return text
+    return None
+
+
+def _unit_from_title(title: str) -> str | None:
+    m = _UNIT_IN_TITLE.search(title)
+    if not m:
+        return None
+    unit = _TITLE_YEAR.sub("", m["unit"]).strip("《》<>:：,，")
+    return unit or None
+
+
+def read_metadata(lines: list[str]) -> ReportMeta:
+    meta = ReportMeta()
+    squashed = [squash(line) for line in lines]
+    title = _title_line(lines)
+    if title:
+        meta.unit_name = _unit_from_title(title)
+        m = _TITLE_YEAR.search(title)
+        if m:
+            meta.year = int(m[1])
+
+    for text in squashed:
+        m = _PERIOD.search(text)
+        if m:
+            meta.stated_period_start = _date(m["ay"], m["am"], m["ad"])
+            meta.stated_period_end = _date(m["by"], m["bm"], m["bd"])
+            break
+
+    if meta.year is None or meta.unit_name is None:
+        for text in squashed[:40]:
+            if not text or _PERIOD.search(text):
+                continue
+            if meta.unit_name is None:
+                m = _NARRATIVE_UNIT.search(text)
+                if m:
+                    meta.unit_name = m["unit"]
+            if meta.year is None:
+                m = _YEAR.search(text)
+                if m:
+                    meta.year = int(m[1])
+            if meta.year is not None and meta.unit_name is not None:
+                break
+    if meta.year is None and meta.stated_period_end is not None:
+        meta.year = meta.stated_period_end.year
+
+    # The signature block: a unit name line, then a date line, at the end of the text.
+    tail = [(i, t) for i, t in enumerate(squashed) if t][-6:]
+    for k, (_, text) in enumerate(tail):
+        m = _DATE_LINE.match(text)
+        if m:
+            meta.published_on = _date(m["y"], m["m"], m["d"])
+            if meta.unit_name is None and k > 0 and _SIGNATURE.match(tail[k - 1][1]):
+                meta.unit_name = tail[k - 1][1]
+    return meta

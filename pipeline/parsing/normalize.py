@@ -1,0 +1,28 @@
+"""Text normalisation before matching: width, punctuation, invisible characters, whitespace.
+
+Normalised text is only ever used to match and to read numbers; provenance keeps the original line.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+# Zero-width and other invisible characters that web pages leave inside numbers and labels.
+_INVISIBLE = regex.compile(r"[\u200b-\u200f\u2028-\u202f\u2060-\u2064\ufeff\u00ad]")
+_DASHES = str.maketrans({"—": "—", "–": "-", "‐": "-", "‑": "-", "−": "-", "―": "—", "─": "—"})
+_QUOTES = str.maketrans({"“": "", "”": "", '"': "", "「": "", "」": "", "‘": "", "’": "", "'": ""})
+_SPACE = regex.compile(r"[\s\u3000\xa0]+")
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width (NFKC), invisible characters removed, dashes unified; spacing kept."""
+    text = _INVISIBLE.sub("", text)
+    text = unicodedata.normalize("NFKC", text)
+    return text.translate(_DASHES)
+
+
+def squash(text: str) -> str:
+    """Normalised text with all whitespace and quotes removed: the form labels are matched in."""
+    return _SPACE.sub("", normalize(text)).translate(_QUOTES)

@@ -1,0 +1,69 @@
+"""Locate the report's sections (二 主动公开, 三 依申请, 四 复议诉讼, 五 问题) by their headings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.parsing.normalize import squash
+
+# A heading is a short line; the same words inside a narrative paragraph are not a heading.
+_MAX_HEADING = 40
+
+HEADINGS = {
+    "t2": regex.compile(r"^(二[、.,]?)?(\(二\))?主动公开政府信息(的)?情况"),
+    "t3": regex.compile(r"^(三[、.,]?)?(\(三\))?收到和处理政府信息公开申请(的)?情况"),
+    "t4": regex.compile(
+        r"^(四[、.,]?)?(\(四\))?(因)?政府信息公开(工作)?(被申请)?行政复议.{0,12}行政诉讼(的)?情况"
+    ),
+    "end": regex.compile(r"^(五[、.,]?)?(\(五\))?(政府信息公开工作)?存在的主要问题"),
+}
+# Table 二's sub-table heading, when the section heading itself is missing.
+_T2_FALLBACK = regex.compile(r"第二十条第\(一\)项")
+ORDER = ("t2", "t3", "t4", "end")
+
+
+@dataclass(frozen=True)
+class Region:
+    table_code: str
+    start: int  # index of the first line after the heading (0-based)
+    end: int  # index one past the last line
+    heading_line: int | None  # 1-based line of the heading, None when it was not found
+
+
+def find_headings(lines: list[str]) -> dict[str, int]:
+    """0-based line index of each section heading found, first occurrence in document order."""
+    found: dict[str, int] = {}
+    for idx, line in enumerate(lines):
+        text = squash(line)
+        if not text or len(text) > _MAX_HEADING:
+            continue
+        for key in ORDER:
+            if key not in found and HEADINGS[key].search(text):
+                found[key] = idx
+                break
+    if "t2" not in found:
+        for idx, line in enumerate(lines):
+            if _T2_FALLBACK.search(squash(line)):
+                # the sub-heading line belongs to the table: start the region on it
+                found["t2"] = idx - 1
+                break
+    return found
+
+
+def table_regions(lines: list[str]) -> dict[str, Region]:
+    """Line ranges of tables 二, 三, 四: from their heading to the next heading found (or the end)."""
+    found = find_headings(lines)
+    regions: dict[str, Region] = {}
+    for i, key in enumerate(ORDER[:-1]):
+        if key not in found:
+            continue
+        start = found[key] + 1
+        end = len(lines)
+        for later in ORDER[i + 1 :]:
+            if later in found and found[later] >= start:
+                end = found[later]
+                break
+        regions[key] = Region(key, start, end, found[key] + 1 if found[key] >= 0 else None)
+    return regions

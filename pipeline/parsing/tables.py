@@ -1,0 +1,303 @@
+"""Read tables 二, 三 and 四 from a token stream by anchoring on row labels.
+
+Rows are found by their labels (data in row_labels.csv), in printed order. The cells of a row are the
+tokens between its label and the next label. A row is stored only when its cells can be placed with
+certainty: as many values as columns, or explicit separators that say where the empty cells are, or no
+value at all (all blank). Anything else becomes an issue and stores nothing: a number is never shifted
+into a neighbouring column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import regex
+
+from pipeline.parsing import taxonomy
+from pipeline.parsing.cells import DUBIOUS, read_cell
+from pipeline.parsing.model import BLANK, WARNING, Cell, Issue
+from pipeline.parsing.tokens import BLANK_LINE, CELL, EMPTY, TEXT, Token
+
+_MAX_LABEL_LEN = 80
+# A sentence inside a table region ends the current row: tables hold no sentences.
+_SENTENCE = regex.compile(r"[。；;]|.{60,}")
+
+_EDITION_MARKERS = {
+    "t2": {
+        "2019": regex.compile(
+            r"本年新制作|本年新公开|对外公开总数|上一年项目数|本年增/?减|采购项目数|采购总金额"
+        ),
+        "2021": regex.compile(r"本年制发|本年废止|现行有效|本年处理决定|本年收费金额"),
+    },
+    "t3": {
+        "2021": regex.compile(r"逾期不补正|逾期未按收费通知"),
+    },
+}
+
+
+@dataclass
+class TableResult:
+    table_code: str
+    edition: str
+    cells: list[Cell] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    rows_found: int = 0
+
+
+def detect_edition(table_code: str, tokens: Sequence[Token]) -> str | None:
+    """The format edition the table's own headers or rows show, or None when they do not say."""
+    texts = [t.text for t in tokens if t.kind == TEXT]
+    markers = _EDITION_MARKERS.get(table_code, {})
+    seen = {ed for ed, pat in markers.items() if any(pat.search(x) for x in texts)}
+    if table_code == "t3" and not seen:
+        # 2019's single "(六)其他处理" row carries values; in 2021 it only heads three rows.
+        if any(regex.search(r"其他处理$", x) for x in texts):
+            seen = {"2019"}
+    return seen.pop() if len(seen) == 1 else None
+
+
+def _row_name(spec: taxonomy.RowSpec) -> str:
+    return f"{spec.row_label} ({spec.table_code}/{spec.row_code})"
+
+
+def _find_labels(tokens: Sequence[Token], specs: Sequence[taxonomy.RowSpec]) -> list[tuple[int, int]]:
+    """(spec index, token index) of each row label found, in order; a row is found at most once."""
+    patterns = taxonomy.label_patterns(specs[0].table_code)
+    found: list[tuple[int, int]] = []
+    expected = 0
+    for ti, tok in enumerate(tokens):
+        if tok.kind != TEXT or len(tok.text) > _MAX_LABEL_LEN or expected >= len(specs):
+            continue
+        for si in range(expected, len(specs)):
+            pat = patterns.get(specs[si].row_code)
+            if pat is None:
+                continue
+            # Short labels such as "总计" or "其他" also head columns: accept them only where expected.
+            if pat.generic and si > expected + 1:
+                continue
+            if pat.pattern.search(tok.text):
+                found.append((si, ti))
+                expected = si + 1
+                break
+    return found
+
+
+def _trim_to_width(cells: list[Token], width: int) -> list[Token] | None:
+    """Drop structural empty cells (a merged group-label column, spanned fillers) from one side only."""
+    extra = len(cells) - width
+    if extra == 0:
+        return cells
+    if extra < 0:
+        return None
+    lead = next((i for i, t in enumerate(cells) if t.kind != EMPTY), len(cells))
+    trail = next((i for i, t in enumerate(reversed(cells)) if t.kind != EMPTY), len(cells))
+    if trail >= extra and lead == 0:
+        return cells[:width]
+    if lead >= extra and trail == 0:
+        return cells[extra:]
+    return None  # empties on both sides: which ones are real blank cells cannot be known
+
+
+def _positional(label: Token, segment: Sequence[Token], width: int) -> list[Token] | None:
+    """Cells of a row with gaps, placed by explicit separators, or None when the layout cannot say."""
+    values = [t for t in segment if t.kind == CELL]
+    # (a) a tab or '|' row: the label and its cells share one line
+    if label.cells_on_line > 1:
+        if any(t.line != label.line for t in values):
+            return None
+        same_line = [t for t in segment if t.line == label.line and t.kind in (CELL, EMPTY)]
+        return _trim_to_width(same_line, width)
+    # (b) one cell per line under the label, the row ended by a blank line: "\t" lines are empty cells
+    cells: list[Token] = []
+    per_line: dict[int, int] = {}
+    for tok in segment:
+        if tok.kind == BLANK_LINE:
+            if cells:
+                break
+            continue
+        if tok.kind in (CELL, EMPTY):
+            cells.append(tok)
+            per_line[tok.line] = per_line.get(tok.line, 0) + 1
+        elif tok.kind == TEXT:
+            return None
+    if any(n != 1 for n in per_line.values()) or any(t.line > label.line + 200 for t in cells):
+        return None
+    if any(v not in cells for v in values):
+        return None
+    return cells if len(cells) == width else None
+
+
+def _read_slots(
+    slots: Sequence[tuple[taxonomy.RowSpec, taxonomy.Column]],
+    placed: Sequence[Token | None],
+    fallback_line: int,
+) -> tuple[list[Cell], list[Issue]]:
+    """Cells for placed tokens: None or an EMPTY token is a blank cell; a dubious text is an issue."""
+    cells: list[Cell] = []
+    issues: list[Issue] = []
+    for (spec, col), tok in zip(slots, placed, strict=True):
+        if tok is None or tok.kind == EMPTY:
+            line = tok.line if tok is not None else fallback_line
+            cells.append(Cell(spec.table_code, spec.row_code, col.col_code, BLANK, None, "", line, col.unit))
+            continue
+        reading = read_cell(tok.text, col.unit)
+        if reading.state == DUBIOUS:
+            issues.append(
+                Issue(
+                    WARNING,
+                    "cell_unreadable",
+                    f"{_row_name(spec)} column {col.col_label}: {reading.why}; the cell was not stored.",
+                    tok.line,
+                )
+            )
+            continue
+        cells.append(
+            Cell(
+                spec.table_code,
+                spec.row_code,
+                col.col_code,
+                reading.state,
+                reading.value,
+                tok.raw,
+                tok.line,
+                col.unit,
+            )
+        )
+    return cells, issues
+
+
+def _segment(tokens: Sequence[Token], start: int, stop: int) -> list[Token]:
+    out = []
+    for tok in tokens[start:stop]:
+        if tok.kind == TEXT and _SENTENCE.search(tok.text):
+            break
+        out.append(tok)
+    return out
+
+
+def read_labelled_table(
+    table_code: str, edition: str, tokens: Sequence[Token], at_document_end: bool
+) -> TableResult:
+    """Read table 二 or 三: every row found by its label, its cells placed or flagged."""
+    specs = taxonomy.rows(table_code, edition)
+    result = TableResult(table_code, edition)
+    found = _find_labels(tokens, specs)
+    result.rows_found = len(found)
+    found_rows = {si for si, _ in found}
+    last_line = tokens[-1].line if tokens else None
+    for k, (si, ti) in enumerate(found):
+        spec = specs[si]
+        label = tokens[ti]
+        stop = found[k + 1][1] if k + 1 < len(found) else len(tokens)
+        segment = _segment(tokens, ti + 1, stop)
+        reaches_end = k + 1 == len(found) and at_document_end and len(segment) == len(tokens) - ti - 1
+        values = [t for t in segment if t.kind == CELL]
+        width = len(spec.columns)
+        if len(values) == width:
+            placed: list[Token | None] | None = list(values)
+        elif not values and not reaches_end:
+            placed = [None] * width  # a row with no value at all: every cell is blank
+        elif len(values) < width:
+            placed = None if reaches_end else _positional(label, segment, width)
+        else:
+            placed = None
+        if placed is None:
+            if reaches_end and len(values) < width:
+                result.issues.append(
+                    Issue(
+                        WARNING,
+                        "truncated",
+                        f"The text ends inside {_row_name(spec)}: {len(values)} of {width} cells present; "
+                        "the row's cells were not stored.",
+                        label.line,
+                    )
+                )
+            else:
+                result.issues.append(
+                    Issue(
+                        WARNING,
+                        "row_cells_uncertain",
+                        f"{_row_name(spec)}: found {len(values)} values for {width} columns and the separators "
+                        "do not say which cells they belong to; the row's cells were not stored.",
+                        label.line,
+                    )
+                )
+            continue
+        cells, issues = _read_slots([(spec, col) for col in spec.columns], placed, label.line)
+        result.cells.extend(cells)
+        result.issues.extend(issues)
+    missing = [specs[i] for i in range(len(specs)) if i not in found_rows]
+    if found and missing:
+        last_found = max(found_rows)
+        cut = [s for i, s in enumerate(specs) if i > last_found]
+        inner = [s for s in missing if s not in cut]
+        if inner:
+            result.issues.append(
+                Issue(
+                    WARNING,
+                    "row_missing",
+                    "Rows not found in the table: " + "; ".join(_row_name(s) for s in inner) + ".",
+                    last_line,
+                )
+            )
+        if cut:
+            code = "truncated" if at_document_end else "row_missing"
+            result.issues.append(
+                Issue(
+                    WARNING,
+                    code,
+                    f"The table stops after {_row_name(specs[last_found])}: rows "
+                    + "; ".join(_row_name(s) for s in cut)
+                    + " are missing.",
+                    last_line,
+                )
+            )
+    return result
+
+
+def read_review_table(tokens: Sequence[Token], edition: str, at_document_end: bool) -> TableResult:
+    """Read table 四: fifteen numbers in printed order, after headers that hold no numbers."""
+    specs = taxonomy.rows("t4", edition)
+    slots = [(spec, col) for spec in specs for col in spec.columns]
+    result = TableResult("t4", edition)
+    values = [t for t in tokens if t.kind == CELL]
+    placed: list[Token] | None = None
+    if len(values) == len(slots):
+        placed = values
+    else:
+        # A row of exactly fifteen separated cells says where the gaps are.
+        by_line: dict[int, list[Token]] = {}
+        for tok in tokens:
+            if tok.kind in (CELL, EMPTY) and tok.cells_on_line >= len(slots):
+                by_line.setdefault(tok.line, []).append(tok)
+        rows = [r for r in by_line.values() if any(t.kind == CELL for t in r)]
+        if len(rows) == 1 and all(v in rows[0] for v in values):
+            placed = _trim_to_width(rows[0], len(slots))
+    if not values and tokens:
+        placed = None
+    if placed is None:
+        line = values[0].line if values else (tokens[0].line if tokens else None)
+        if not values:
+            code, msg = "table_empty", "Table 四 (行政复议/行政诉讼) holds no numbers; nothing was stored."
+        elif at_document_end and len(values) < len(slots):
+            code, msg = (
+                "truncated",
+                f"The text ends inside table 四: {len(values)} of {len(slots)} cells present.",
+            )
+        else:
+            code, msg = (
+                "row_cells_uncertain",
+                (
+                    f"Table 四 (行政复议/行政诉讼): found {len(values)} values for {len(slots)} cells and the "
+                    "separators do not say which cells they belong to; nothing was stored."
+                ),
+            )
+        result.issues.append(Issue(WARNING, code, msg, line))
+        return result
+    result.rows_found = len(specs)
+    result.cells, result.issues = _read_slots(slots, placed, placed[0].line)
+    return result
+
+
+__all__ = ["TableResult", "detect_edition", "read_labelled_table", "read_review_table"]

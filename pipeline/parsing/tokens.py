@@ -1,0 +1,104 @@
+"""Turn report lines into a flat stream of cell tokens, whatever the separators.
+
+Tables arrive with tabs, '|' runs, one cell per line, blank lines or spaces between cells. Every layout is
+reduced to the same stream: TEXT, VALUE-like and EMPTY tokens, each carrying its line, plus markers for
+the end of a line and for a blank line. The table reader decides what the gaps mean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.parsing.cells import classify
+from pipeline.parsing.normalize import normalize, squash
+
+TEXT = "text"
+CELL = "cell"  # a number, an na mark or a dubious numeric text: something that fills a value cell
+EMPTY = "empty"  # an explicitly empty cell between separators
+EOL = "eol"  # end of a source line that held cells
+BLANK_LINE = "blank_line"
+
+_WS = regex.compile(r"[\s\u3000\xa0]+")
+# "1." or "2、" before a row label is part of the label, not a number
+_ENUMERATOR = regex.compile(r"^\d{1,2}[.、]$")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str  # squashed normalised text (no whitespace, no quotes)
+    raw: str  # the text as written
+    line: int  # 1-based
+    cells_on_line: int = 0  # how many cells the source line held (for positional reading)
+
+
+def _split_cell(raw: str) -> list[tuple[str, str]]:
+    """Split one cell on whitespace into parts, keeping numbers apart and gluing text back together.
+
+    "规章 0 0 0" (a PDF line) gives 规章, 0, 0, 0; "1. 属于国家秘密" stays one text part.
+    """
+    out: list[tuple[str, str]] = []
+    pending: list[str] = []
+    for part in _WS.split(raw.strip()):
+        if not part:
+            continue
+        text = squash(part)
+        if _ENUMERATOR.match(text) or classify(text) is None:
+            pending.append(part)
+            continue
+        if pending:
+            out.append((" ".join(pending), TEXT))
+            pending = []
+        out.append((part, CELL))
+    if pending:
+        out.append((" ".join(pending), TEXT))
+    return out
+
+
+def _line_cells(line: str) -> list[str] | None:
+    """The cells of a line with explicit separators ('|' or tab), or None for a plain line."""
+    norm = normalize(line)
+    if "|" in norm:
+        pieces = norm.split("|")
+        if not pieces[-1].strip():
+            pieces = pieces[:-1]
+        if norm.lstrip().startswith("|") and pieces and not pieces[0].strip():
+            pieces = pieces[1:]
+        return [p.strip() for p in pieces]
+    if "\t" in norm:
+        pieces = [p.strip() for p in norm.split("\t")]
+        filled = [p for p in pieces if p]
+        if len(filled) <= 1 and not pieces[-1]:
+            # "\t0" or "\t": one indented cell per line, the tab is indentation, not a separator
+            return filled if filled else [""]
+        if len(filled) == 1 and not pieces[0]:
+            return filled
+        return pieces
+    return None
+
+
+def tokenize(lines: list[str], start: int = 0, end: int | None = None) -> list[Token]:
+    """Tokens of lines[start:end]; line numbers are 1-based indexes into `lines`."""
+    end = len(lines) if end is None else end
+    out: list[Token] = []
+    for idx in range(start, end):
+        line = lines[idx]
+        lineno = idx + 1
+        cells = _line_cells(line)
+        if cells is None:
+            if not line.strip():
+                out.append(Token(BLANK_LINE, "", line, lineno))
+                continue
+            cells = [normalize(line).strip()]
+        n_cells = len(cells)
+        for cell in cells:
+            if not cell:
+                out.append(Token(EMPTY, "", "", lineno, n_cells))
+                continue
+            for part, kind in _split_cell(cell):
+                out.append(Token(kind, squash(part), part, lineno, n_cells))
+        if cells:
+            out.append(Token(EOL, "", "", lineno, n_cells))
+    return out
