@@ -15,8 +15,11 @@ _UNIT_IN_TITLE = regex.compile(r"^(关于)?(?P<unit>.+?)(关于)?(\d{4}年(度)?
 _YEAR = regex.compile(r"(?<!\d)(20\d{2})年(度)?")
 # The subject of a first narrative sentence: "2023年，虞唐镇政府信息公开工作…"
 _UNIT_SUFFIX = r"(人民政府|街道办事处|办事处|管理委员会|委员会|管委会|政府办公室|办公室|政府办|街道|镇|乡|县|区|市|局|厅|委|办|中心)"
+# A subject that starts with a pronoun or a preposition ("我局…", "在县委…", "通过县…") is not a name.
 _NARRATIVE_UNIT = regex.compile(
-    r"^(20\d{2})年(度)?(以来)?[,，]?(?P<unit>[\p{Han}]{2,20}?" + _UNIT_SUFFIX + r")"
+    r"^(20\d{2})年(度)?(以来)?[,，]?(?P<unit>(?![我本在通围全按根坚认为以紧着深各])[\p{Han}]{2,20}?"
+    + _UNIT_SUFFIX
+    + r")(?=政府信息公开|政务公开|坚持|认真|深入|全面|围绕|按照|严格|高度|以|在|紧扣|持续|积极|进一步|[,，])"
 )
 _DATE = r"(?P<{p}y>20\d{{2}})年?(?P<{p}m>\d{{1,2}})月(?P<{p}d>\d{{1,2}})日"
 _PERIOD = regex.compile(
@@ -48,7 +51,8 @@ def _unit_from_title(title: str) -> str | None:
     m = _UNIT_IN_TITLE.search(title)
     if not m:
         return None
-    unit = _TITLE_YEAR.sub("", m["unit"]).strip("《》<>:：,，")
+    # drop page furniture before the name ("Page8-") and punctuation around it
+    unit = regex.sub(r"^[^\p{Han}]+", "", _TITLE_YEAR.sub("", m["unit"])).strip("《》<>:：,，")
     return unit or None
 
 

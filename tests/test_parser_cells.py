@@ -1,0 +1,161 @@
+"""How the parser reads single cells and rows whose cells are blank, '/', signed, or cannot be placed."""
+
+from decimal import Decimal
+
+import pytest
+
+from pipeline.parsing import parse_report
+from pipeline.parsing.cells import DUBIOUS, read_cell
+from pipeline.parsing.model import BLANK, NA, PARSED, PARSED_WITH_ISSUES, VALUE
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "state", "value"),
+    [
+        ("0", "件", VALUE, Decimal(0)),
+        ("1,472", "件", VALUE, Decimal(1472)),
+        ("20.3", "万元", VALUE, Decimal("20.3")),
+        ("160.5964万元", "万元", VALUE, Decimal("160.5964")),
+        ("251000元", "万元", VALUE, Decimal("25.1")),
+        ("+3", "项", VALUE, Decimal(3)),
+        ("增1423", "项", VALUE, Decimal(1423)),
+        ("减52", "项", VALUE, Decimal(-52)),
+        ("--253", "项", VALUE, Decimal(-253)),
+        ("", "件", BLANK, None),
+        ("/", "件", NA, None),
+        ("—", "件", NA, None),
+        ("-", "件", NA, None),
+        ("无", "件", NA, None),
+        ("不适用", "件", NA, None),
+        ("260余", "件", DUBIOUS, None),
+        ("5万元", "件", DUBIOUS, None),
+    ],
+)
+def test_read_cell(text, unit, state, value):
+    reading = read_cell(text, unit)
+    assert reading.state == state
+    assert reading.value == value
+
+
+T2_HEAD = "二、主动公开政府信息情况\n第二十条第（一）项 | |||\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+T2_TAIL = (
+    "第二十条第（五）项 | |||\n信息内容 | 本年处理决定数量 | ||\n行政许可 | 5 | ||\n"
+    "第二十条第（六）项 | |||\n信息内容 | 本年处理决定数量 | ||\n行政处罚 | / | ||\n行政强制 | 0 | ||\n"
+    "第二十条第（八）项 | |||\n信息内容 | 本年收费金额（单位：万元） | ||\n行政事业性收费 | 1.5 | ||\n"
+    "三、收到和处理政府信息公开申请情况\n"
+)
+
+
+def _t2(report):
+    return {
+        (c.row_code, c.col_code): (c.cell_state, c.value, c.source_line)
+        for c in report.cells
+        if c.table_code == "t2"
+    }
+
+
+def test_pipe_row_with_a_blank_cell_is_placed_by_its_separators():
+    text = (
+        "某镇2023年政府信息公开工作年度报告\n"
+        + T2_HEAD
+        + "规章 | 0 | | 2 |\n行政规范性文件 | 1 | 0 | 3 |\n"
+        + T2_TAIL
+    )
+    cells = _t2(parse_report(text))
+    assert cells[("20_1_regulations", "issued")] == (VALUE, Decimal(0), 5)
+    assert cells[("20_1_regulations", "repealed")] == (BLANK, None, 5)
+    assert cells[("20_1_regulations", "in_force")] == (VALUE, Decimal(2), 5)
+    assert cells[("20_1_normative", "in_force")] == (VALUE, Decimal(3), 6)
+    assert cells[("20_5_licensing", "decisions")] == (VALUE, Decimal(5), 9)
+    assert cells[("20_6_punishment", "decisions")] == (NA, None, 12)
+    assert cells[("20_8_fees", "amount")] == (VALUE, Decimal("1.5"), 16)
+
+
+def test_collapsed_blank_cells_are_flagged_not_shifted():
+    # One cell per line with empty cells dropped: the single "2" could be any of the three columns.
+    text = (
+        "某镇2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年制发件数\n"
+        "本年废止件数\n现行有效件数\n规章\n2\n行政规范性文件\n1\n0\n3\n" + T2_TAIL
+    )
+    report = parse_report(text)
+    cells = _t2(report)
+    assert not any(row == "20_1_regulations" for row, _ in cells)
+    assert cells[("20_1_normative", "issued")][1] == Decimal(1)
+    assert report.parse_status == PARSED_WITH_ISSUES
+    flagged = [i for i in report.issues if i.code == "row_cells_uncertain"]
+    assert len(flagged) == 1 and "规章" in flagged[0].message and flagged[0].source_line == 8
+
+
+def test_row_with_no_value_at_all_is_blank():
+    text = (
+        "某镇2023年政府信息公开工作年度报告\n"
+        + T2_HEAD
+        + "规章 | ||\n行政规范性文件 | 1 | 0 | 3 |\n"
+        + T2_TAIL
+    )
+    cells = _t2(parse_report(text))
+    assert [cells[("20_1_regulations", c)][0] for c in ("issued", "repealed", "in_force")] == [BLANK] * 3
+
+
+def test_stray_number_makes_the_row_uncertain():
+    text = (
+        "某镇2023年政府信息公开工作年度报告\n"
+        + T2_HEAD
+        + "规章 | 0 | 0 | 0 | 7 |\n行政规范性文件 | 1 | 0 | 3 |\n"
+        + T2_TAIL
+    )
+    report = parse_report(text)
+    assert ("20_1_regulations", "issued") not in _t2(report)
+    assert any(i.code == "row_cells_uncertain" for i in report.issues)
+
+
+def test_dubious_number_is_not_stored():
+    text = (
+        "某镇2023年政府信息公开工作年度报告\n"
+        + T2_HEAD
+        + "规章 | 0 | 0 | 0 |\n行政规范性文件 | 260余 | 0 | 3 |\n"
+        + T2_TAIL
+    )
+    report = parse_report(text)
+    cells = _t2(report)
+    assert ("20_1_normative", "issued") not in cells
+    assert cells[("20_1_normative", "repealed")][1] == Decimal(0)
+    assert any(i.code == "cell_unreadable" and "260余" in i.message for i in report.issues)
+
+
+def test_text_that_stops_mid_table_keeps_complete_rows_and_records_the_cut():
+    text = "某镇2023年政府信息公开工作年度报告\n" + T2_HEAD + "规章 | 0 | 0 | 0 |\n行政规范性文件 | 1 | 0"
+    report = parse_report(text)
+    cells = _t2(report)
+    assert cells[("20_1_regulations", "in_force")][1] == Decimal(0)
+    assert ("20_1_normative", "issued") not in cells
+    assert any(i.code == "truncated" for i in report.issues)
+
+
+def test_not_a_report():
+    report = parse_report("今天天气很好。\n我们去公园散步。\n".encode())
+    assert report.parse_status == "not_a_report"
+    assert report.cells == []
+
+
+def test_gbk_bytes_decode_like_utf8():
+    text = (
+        "某镇2023年政府信息公开工作年度报告\n"
+        + T2_HEAD
+        + "规章 | 0 | 0 | 0 |\n行政规范性文件 | 1 | 0 | 3 |\n"
+        + T2_TAIL
+    )
+    utf8 = parse_report(text.encode("utf-8"))
+    gbk = parse_report(text.encode("gbk"))
+    bom = parse_report(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert utf8.cells == gbk.cells == bom.cells
+    assert utf8.meta == gbk.meta == bom.meta
+    assert utf8.meta.unit_name == "某镇" and utf8.meta.year == 2023
+
+
+def test_seed_status_is_parsed(tmp_path):
+    from pathlib import Path
+
+    raw = Path(__file__).parent.parent / "raw" / "002_0d8d98ed0f7285a4.txt"
+    report = parse_report(raw.read_bytes(), raw.name)
+    assert report.parse_status == PARSED and len(report.cells) == 200
