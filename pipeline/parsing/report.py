@@ -18,6 +18,7 @@ from pipeline.parsing.model import (
     ParsedReport,
     ReportMeta,
 )
+from pipeline.parsing.script import simplify_lines
 from pipeline.parsing.sections import table_regions
 from pipeline.parsing.tables import detect_edition, read_labelled_table, read_review_table
 from pipeline.parsing.tokens import tokenize
@@ -31,9 +32,17 @@ def _default_edition(year: int | None) -> str:
 
 
 def _parse_text(text: str) -> ParsedReport:
-    lines = text.splitlines()
+    lines, traditional = simplify_lines(text.splitlines())
     meta = read_metadata(lines)
     report = ParsedReport(meta=meta)
+    if traditional:
+        report.issues.append(
+            Issue(
+                INFO,
+                "traditional_script",
+                "The text is in traditional characters; it was read as simplified.",
+            )
+        )
     regions = table_regions(lines)
     token_streams = {code: tokenize(lines, r.start, r.end) for code, r in regions.items()}
 
