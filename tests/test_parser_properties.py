@@ -78,3 +78,15 @@ def test_fullwidth_digits_and_zero_width_characters_read_as_numbers():
     text = regex.sub(r"(?<=\t)6(?=\t)", "\u200b６", SEED, count=1)
     assert text != SEED
     assert _facts(parse_report(text)) == _facts(parse_report(SEED))
+
+
+def test_every_cut_inside_the_tables_keeps_only_true_cells():
+    # Deterministic sweep: cut the report at every character of its tables (tab rows of seed 002).
+    full_report = parse_report(SEED)
+    full = {(c.table_code, c.row_code, c.col_code): (c.cell_state, c.value) for c in full_report.cells}
+    start = SEED.index("二、主动公开政府信息情况")
+    end = SEED.index("五、存在的主要问题")
+    for cut in range(start, end):
+        for cell in parse_report(SEED[:cut]).cells:
+            key = (cell.table_code, cell.row_code, cell.col_code)
+            assert full[key] == (cell.cell_state, cell.value), (cut, key)

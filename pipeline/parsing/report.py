@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import traceback
+from dataclasses import replace
 
 from pipeline.parsing.decode import decode
+from pipeline.parsing.html import html_to_lines, looks_like_html
 from pipeline.parsing.metadata import read_metadata
 from pipeline.parsing.model import (
     ERROR,
@@ -31,8 +33,27 @@ def _default_edition(year: int | None) -> str:
     return "2019" if year is not None and year < 2021 else "2021"
 
 
-def _parse_text(text: str) -> ParsedReport:
-    lines, traditional = simplify_lines(text.splitlines())
+def _parse_text(text: str, file_name: str) -> ParsedReport:
+    if looks_like_html(text, file_name):
+        lines, source_lines = html_to_lines(text)
+        report = _parse_lines(lines, last_line_complete=True)
+        return _with_source_lines(report, source_lines)
+    return _parse_lines(text.splitlines(), last_line_complete=text.endswith(("\n", "\r")))
+
+
+def _with_source_lines(report: ParsedReport, source_lines: list[int]) -> ParsedReport:
+    """Map line numbers of the derived text back to the lines of the HTML source."""
+
+    def src(line: int | None) -> int | None:
+        return source_lines[line - 1] if line is not None and 0 < line <= len(source_lines) else line
+
+    report.cells = [replace(c, source_line=src(c.source_line)) for c in report.cells]
+    report.issues = [replace(i, source_line=src(i.source_line)) for i in report.issues]
+    return report
+
+
+def _parse_lines(lines: list[str], last_line_complete: bool) -> ParsedReport:
+    lines, traditional = simplify_lines(lines)
     meta = read_metadata(lines)
     report = ParsedReport(meta=meta)
     if traditional:
@@ -44,7 +65,22 @@ def _parse_text(text: str) -> ParsedReport:
             )
         )
     regions = table_regions(lines)
-    token_streams = {code: tokenize(lines, r.start, r.end) for code, r in regions.items()}
+    token_streams = {}
+    for code, region in regions.items():
+        end = region.end
+        if end == len(lines) and not last_line_complete and end > region.start:
+            # The text stops without a final line break inside a table: its last line may be cut
+            # mid-number ("39" read as "3"), so it is not read at all.
+            end -= 1
+            report.issues.append(
+                Issue(
+                    WARNING,
+                    "truncated",
+                    "The text stops mid-line inside a table; its last line was not read.",
+                    end + 1,
+                )
+            )
+        token_streams[code] = tokenize(lines, region.start, end)
 
     editions = {code: detect_edition(code, toks) for code, toks in token_streams.items() if code != "t4"}
     seen = {ed for ed in editions.values() if ed}
@@ -108,7 +144,7 @@ def parse_report(data: bytes | str, file_name: str = "") -> ParsedReport:
             text, encoding = decode(data)
         else:
             text, encoding = data, "str"
-        report = _parse_text(text)
+        report = _parse_text(text, file_name)
         if "replacement" in encoding:
             report.issues.append(
                 Issue(

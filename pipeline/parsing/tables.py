@@ -199,7 +199,9 @@ def read_labelled_table(
         elif not values and not reaches_end:
             placed = [None] * width  # a row with no value at all: every cell is blank
         elif len(values) < width:
-            placed = None if reaches_end else _positional(label, segment, width)
+            # a complete line says where its gaps are, even at the end of a cut text (a line cut
+            # mid-way never reaches the tables: see report._parse_lines)
+            placed = _positional(label, segment, width)
         else:
             placed = None
         if placed is None:

@@ -1,0 +1,17 @@
+-- One row per distinct report (distinct content). report_id = first 16 hex chars of the file's sha256,
+-- so a renamed or moved file keeps its id; file_name is the POSIX path relative to the raw folder.
+CREATE TABLE IF NOT EXISTS reports (
+    report_id           VARCHAR PRIMARY KEY,
+    file_name           VARCHAR NOT NULL,
+    sha256              VARCHAR NOT NULL,
+    unit_name           VARCHAR,             -- the issuing unit as written in the report; NULL if not found
+    year                INTEGER,             -- the year the report is about
+    format_edition      VARCHAR,             -- '2019' or '2021': the edition of the tables found
+    stated_period_start DATE,
+    stated_period_end   DATE,
+    published_on        DATE,
+    parse_status        VARCHAR NOT NULL,
+    parser_version      VARCHAR NOT NULL,
+    ingested_at         TIMESTAMP NOT NULL,  -- when the build that loaded this row ran (UTC)
+    CHECK (parse_status IN ('parsed', 'parsed_with_issues', 'not_a_report', 'failed'))
+);
