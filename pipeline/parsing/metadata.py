@@ -28,6 +28,10 @@ _PERIOD = regex.compile(
     + r"(起)?[,，]?(至|到|-|—)"
     + _DATE.format(p="b")
 )
+# A period whose 年/月 were lost in conversion: "统计期限自202111日起至20211230日止".
+_PERIOD_LOST = regex.compile(
+    r"(期限|期间|时间|时限)(为|是)?自(?P<a>20\d{3,6})日(起)?[,，]?(至|到)(?P<b>20\d{3,6})日"
+)
 _DATE_LINE = regex.compile(r"^" + _DATE.format(p="") + r"$")
 _SIGNATURE = regex.compile(r"^[\p{Han}()]{2,30}" + _UNIT_SUFFIX + r"$")
 
@@ -37,6 +41,17 @@ def _date(y: str, m: str, d: str) -> date | None:
         return date(int(y), int(m), int(d))
     except ValueError:
         return None
+
+
+def _lost_date(digits: str) -> date | None:
+    """ "202111" → 2021-01-01, "20211230" → 2021-12-30; three digits after the year ("2021111") could be
+    1月11日 or 11月1日, so they give nothing."""
+    year, rest = digits[:4], digits[4:]
+    if len(rest) == 2:
+        return _date(year, rest[0], rest[1])
+    if len(rest) == 4:
+        return _date(year, rest[:2], rest[2:])
+    return None
 
 
 def _title_line(lines: list[str]) -> str | None:
@@ -71,6 +86,11 @@ def read_metadata(lines: list[str]) -> ReportMeta:
         if m:
             meta.stated_period_start = _date(m["ay"], m["am"], m["ad"])
             meta.stated_period_end = _date(m["by"], m["bm"], m["bd"])
+            break
+        m = _PERIOD_LOST.search(text)
+        if m:
+            meta.stated_period_start = _lost_date(m["a"])
+            meta.stated_period_end = _lost_date(m["b"])
             break
 
     if meta.year is None or meta.unit_name is None:

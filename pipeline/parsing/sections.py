@@ -11,13 +11,13 @@ from pipeline.parsing.normalize import squash
 # A heading is a short line; the same words inside a narrative paragraph are not a heading.
 _MAX_HEADING = 40
 
+# Headings carry a numeral, sometimes mangled ("三是收到和处理…"): allow a short prefix before the words.
+_PREFIX = r"^.{0,4}?"
 HEADINGS = {
-    "t2": regex.compile(r"^(二[、.,]?)?(\(二\))?主动公开政府信息(的)?情况"),
-    "t3": regex.compile(r"^(三[、.,]?)?(\(三\))?收到和处理政府信息公开申请(的)?情况"),
-    "t4": regex.compile(
-        r"^(四[、.,]?)?(\(四\))?(因)?政府信息公开(工作)?(被申请)?行政复议.{0,12}行政诉讼(的)?情况"
-    ),
-    "end": regex.compile(r"^(五[、.,]?)?(\(五\))?(政府信息公开工作)?存在的主要问题"),
+    "t2": regex.compile(_PREFIX + r"主动公开政府(信息|政府)(的)?情况"),
+    "t3": regex.compile(_PREFIX + r"收到和处理政府信息公开申请(的)?情况"),
+    "t4": regex.compile(_PREFIX + r"(因)?政府信息公开(工作)?(被申请)?行政复议.{0,12}行政诉讼(的)?情况"),
+    "end": regex.compile(_PREFIX + r"(政府信息公开工作)?存在的主要问题"),
 }
 # Table 二's sub-table heading, when the section heading itself is missing.
 _T2_FALLBACK = regex.compile(r"第二十条第\(一\)项")
