@@ -67,7 +67,8 @@ def _find_labels(tokens: Sequence[Token], specs: Sequence[taxonomy.RowSpec]) -> 
     found: list[tuple[int, int]] = []
     expected = 0
     for ti, tok in enumerate(tokens):
-        if tok.kind != TEXT or len(tok.text) > _MAX_LABEL_LEN or expected >= len(specs):
+        # a sentence ("…收到申请3件。") that mentions a row is narrative, not the row's label
+        if tok.kind != TEXT or len(tok.text) > _MAX_LABEL_LEN or "。" in tok.text or expected >= len(specs):
             continue
         for si in range(expected, len(specs)):
             pat = patterns.get(specs[si].row_code)

@@ -1,0 +1,253 @@
+"""The asset graph: raw folder -> parsed reports -> tables in a staging database -> views -> published file.
+
+    raw_manifest -> parsed_reports -> reports_table ------\\
+                                   -> facts_table --------+-> analyst_views -> published_database
+                                   -> parse_issues_table -/
+
+The table assets write into the run's staging build (see resources.py for why that is safe); nothing is
+visible to analysts until published_database swaps the finished file in.
+"""
+
+
+import traceback
+from collections import Counter
+
+import dagster as dg
+
+from pipeline.defs.resources import PipelineSettings, ReportDatabase
+from pipeline.manifest import RawFile, scan_raw_folder
+from pipeline.parsing import ParsedReport, parse_report
+from pipeline.parsing.model import ERROR, FAILED, Issue, ReportMeta
+from pipeline.store import create_views, load_facts, load_parse_issues, load_reports, unique_entries
+from pipeline.store.load import _check_cell
+
+Entry = tuple[RawFile, ParsedReport]
+
+INGEST = "ingest"
+DATABASE = "database"
+
+
+@dg.asset(
+    group_name=INGEST,
+    kinds={"python"},
+    description=(
+        "Every report file below the raw folder with its size and sha256 (hidden files, README* and a "
+        "top-level units.csv are skipped). A file's report_id is derived from its content hash."
+    ),
+)
+def raw_manifest(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.Output[list[RawFile]]:
+    raw_dir = settings.raw_path
+    try:
+        files = scan_raw_folder(raw_dir)
+    except NotADirectoryError as exc:
+        raise dg.Failure(description=f"raw folder not found: {raw_dir}") from exc
+    distinct = len({f.sha256 for f in files})
+    if not files:
+        context.log.warning(f"no report files in {raw_dir}")
+    return dg.Output(
+        files,
+        metadata={
+            "raw_dir": dg.MetadataValue.path(str(raw_dir)),
+            "files": len(files),
+            "bytes": sum(f.size_bytes for f in files),
+            "distinct_contents": distinct,
+        },
+    )
+
+
+def _failed(code: str, message: str) -> ParsedReport:
+    return ParsedReport(meta=ReportMeta(), parse_status=FAILED, issues=[Issue(ERROR, code, message)])
+
+
+def parse_one(file: RawFile) -> ParsedReport:
+    """Parse one file; never raises. A crash or a result that breaks the store's contract becomes a
+    'failed' report whose issue says why, so one bad file cannot stop the build of the others."""
+    try:
+        report = parse_report(file.path.read_bytes(), file.file_name)
+    except Exception as exc:
+        last = traceback.extract_tb(exc.__traceback__)[-1:]
+        where = f" at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno}" if last else ""
+        return _failed("parser_exception", f"The parser crashed on this file: {exc!r}{where}.")
+    if not isinstance(report, ParsedReport):
+        return _failed("parser_exception", f"The parser returned {type(report).__name__}.")
+    seen: set[tuple[str, str, str]] = set()
+    try:
+        for cell in report.cells:
+            key = (cell.table_code, cell.row_code, cell.col_code)
+            _check_cell(file, cell, key, seen)
+            seen.add(key)
+    except ValueError as exc:
+        return _failed("parser_contract_violation", f"The parser's result was unusable: {exc}.")
+    return report
+
+
+@dg.asset(
+    group_name=INGEST,
+    kinds={"python"},
+    description=(
+        "Each raw file parsed into report metadata, table cells and issues (a list of (RawFile, "
+        "ParsedReport)). A file the parser crashes on becomes a report with parse_status 'failed' and an "
+        "error issue; the run goes on."
+    ),
+)
+def parsed_reports(context: dg.AssetExecutionContext, raw_manifest: list[RawFile]) -> dg.Output[list[Entry]]:
+    entries: list[Entry] = []
+    for file in raw_manifest:
+        report = parse_one(file)
+        if report.parse_status == FAILED:
+            context.log.warning(f"{file.file_name}: {'; '.join(i.message for i in report.issues)}")
+        entries.append((file, report))
+    by_status = Counter(report.parse_status for _, report in entries)
+    by_severity = Counter(issue.severity for _, report in entries for issue in report.issues)
+    failed = [file.file_name for file, report in entries if report.parse_status == FAILED]
+    return dg.Output(
+        entries,
+        metadata={
+            "reports": len(entries),
+            "cells": sum(len(report.cells) for _, report in entries),
+            "issues": sum(by_severity.values()),
+            "by_status": dg.MetadataValue.json(dict(sorted(by_status.items()))),
+            "issues_by_severity": dg.MetadataValue.json(dict(sorted(by_severity.items()))),
+            "failed_files": dg.MetadataValue.json(failed[:50]),
+        },
+    )
+
+
+@dg.asset(
+    group_name=DATABASE,
+    kinds={"duckdb"},
+    description=(
+        "Table `reports` in the staging database: one row per distinct report (byte-identical files are "
+        "loaded once) with its metadata and parse_status."
+    ),
+)
+def reports_table(parsed_reports: list[Entry], report_db: ReportDatabase) -> dg.MaterializeResult:
+    with report_db.staging_connection() as con:
+        rows = load_reports(con, parsed_reports, report_db.ingested_at)
+        by_status = dict(
+            con.execute("SELECT parse_status, count(*) FROM reports GROUP BY 1 ORDER BY 1").fetchall()
+        )
+    report_db.mark_written("reports")
+    _, duplicates = unique_entries(parsed_reports)
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": rows,
+            "by_status": dg.MetadataValue.json(by_status),
+            "duplicate_files": len(duplicates),
+        }
+    )
+
+
+@dg.asset(
+    group_name=DATABASE,
+    kinds={"duckdb"},
+    description=(
+        "Table `facts` in the staging database: every table cell read with certainty, one row per report x "
+        "cell, coded by pipeline/data/taxonomy.csv. Blank and '/' cells keep value NULL."
+    ),
+)
+def facts_table(parsed_reports: list[Entry], report_db: ReportDatabase) -> dg.MaterializeResult:
+    with report_db.staging_connection() as con:
+        rows = load_facts(con, parsed_reports)
+        by_table = dict(con.execute("SELECT table_code, count(*) FROM facts GROUP BY 1 ORDER BY 1").fetchall())
+        by_state = dict(con.execute("SELECT cell_state, count(*) FROM facts GROUP BY 1 ORDER BY 1").fetchall())
+    report_db.mark_written("facts")
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": rows,
+            "by_table": dg.MetadataValue.json(by_table),
+            "by_cell_state": dg.MetadataValue.json(by_state),
+        }
+    )
+
+
+@dg.asset(
+    group_name=DATABASE,
+    kinds={"duckdb"},
+    description=(
+        "Table `parse_issues` in the staging database: what the parser could not read or was unsure of, "
+        "per report and file (plus a 'duplicate_file' warning per byte-identical copy)."
+    ),
+)
+def parse_issues_table(parsed_reports: list[Entry], report_db: ReportDatabase) -> dg.MaterializeResult:
+    with report_db.staging_connection() as con:
+        rows = load_parse_issues(con, parsed_reports)
+        by_severity = dict(
+            con.execute("SELECT severity, count(*) FROM parse_issues GROUP BY 1 ORDER BY 1").fetchall()
+        )
+        top_codes = dict(
+            con.execute(
+                "SELECT code, count(*) AS n FROM parse_issues GROUP BY 1 ORDER BY n DESC, code LIMIT 10"
+            ).fetchall()
+        )
+    report_db.mark_written("parse_issues")
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": rows,
+            "by_severity": dg.MetadataValue.json(by_severity),
+            "top_codes": dg.MetadataValue.json(top_codes),
+        }
+    )
+
+
+@dg.asset(
+    group_name=DATABASE,
+    kinds={"duckdb"},
+    deps=[reports_table, facts_table, parse_issues_table],
+    description=(
+        "The analyst views (facts_labelled, active_disclosure, applications, reviews_litigation, ...) from "
+        "sql/views, created in the staging database."
+    ),
+)
+def analyst_views(report_db: ReportDatabase) -> dg.MaterializeResult:
+    with report_db.staging_connection() as con:
+        create_views(con)
+        views = [
+            name
+            for (name,) in con.execute(
+                "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name"
+            ).fetchall()
+        ]
+    report_db.mark_written("views")
+    return dg.MaterializeResult(metadata={"views": dg.MetadataValue.json(views), "view_count": len(views)})
+
+
+@dg.asset(
+    group_name=DATABASE,
+    kinds={"duckdb"},
+    deps=[analyst_views],
+    description=(
+        "The published database file: the staging build, checkpointed and atomically renamed onto the "
+        "target path. Analysts holding the previous file open keep reading it undisturbed."
+    ),
+)
+def published_database(report_db: ReportDatabase) -> dg.MaterializeResult:
+    with report_db.read_connection() as con:
+        by_status = dict(
+            con.execute("SELECT parse_status, count(*) FROM reports GROUP BY 1 ORDER BY 1").fetchall()
+        )
+        facts, issues = con.execute(
+            "SELECT (SELECT count(*) FROM facts), (SELECT count(*) FROM parse_issues)"
+        ).fetchone()
+    target = report_db.publish()
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(target)),
+            "size_bytes": target.stat().st_size,
+            "reports": sum(by_status.values()),
+            "reports_by_status": dg.MetadataValue.json(by_status),
+            "facts": facts,
+            "parse_issues": issues,
+        }
+    )
+
+
+ASSETS = [
+    raw_manifest,
+    parsed_reports,
+    reports_table,
+    facts_table,
+    parse_issues_table,
+    analyst_views,
+    published_database,
+]

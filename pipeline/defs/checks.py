@@ -1,0 +1,123 @@
+"""Asset checks on the database tables.
+
+Run in the same run as their table, they read that run's staging build; run on their own (from the UI),
+they read the published database (see ReportDatabase.read_connection). A problem is a WARN: it is shown
+in the UI and the summary, and never stops a run or blocks the publish.
+"""
+
+
+import dagster as dg
+import duckdb
+
+from pipeline.defs.assets import facts_table, reports_table
+from pipeline.defs.resources import ReportDatabase
+from pipeline.manifest import RawFile
+from pipeline.store.taxonomy import taxonomy_csv_path
+
+WARN = dg.AssetCheckSeverity.WARN
+EXAMPLES = 20  # rows of evidence shown in a failed check's metadata
+
+
+def _unavailable(exc: Exception) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(passed=False, severity=WARN, description=f"Could not run the check: {exc}")
+
+
+@dg.asset_check(
+    asset=facts_table,
+    description="Every fact's (table_code, row_code, col_code) is a cell of pipeline/data/taxonomy.csv.",
+)
+def facts_use_taxonomy_codes(report_db: ReportDatabase) -> dg.AssetCheckResult:
+    try:
+        with report_db.read_connection() as con:
+            # The csv itself, not the database's taxonomy table, so the check is independent of the loader.
+            unknown = con.execute(
+                """
+                WITH csv AS (SELECT * FROM read_csv(?, header = true, all_varchar = true))
+                SELECT table_code, row_code, col_code, count(*) AS facts
+                FROM facts ANTI JOIN csv USING (table_code, row_code, col_code)
+                GROUP BY ALL ORDER BY facts DESC, table_code, row_code, col_code
+                """,
+                [str(taxonomy_csv_path())],
+            ).fetchall()
+            total = con.execute("SELECT count(*) FROM facts").fetchone()[0]
+    except (duckdb.Error, OSError) as exc:
+        return _unavailable(exc)
+    bad = sum(row[3] for row in unknown)
+    return dg.AssetCheckResult(
+        passed=not unknown,
+        severity=WARN,
+        description=None if not unknown else f"{bad} facts use {len(unknown)} codes not in taxonomy.csv",
+        metadata={
+            "facts": total,
+            "facts_with_unknown_codes": bad,
+            "unknown_codes": dg.MetadataValue.json(
+                [{"code": "/".join(row[:3]), "facts": row[3]} for row in unknown[:EXAMPLES]]
+            ),
+        },
+    )
+
+
+@dg.asset_check(
+    asset=facts_table,
+    description=(
+        "value is non-NULL exactly when cell_state = 'value': a blank or '/' cell never becomes a number."
+    ),
+)
+def facts_value_matches_state(report_db: ReportDatabase) -> dg.AssetCheckResult:
+    try:
+        with report_db.read_connection() as con:
+            mismatched = con.execute(
+                """
+                SELECT report_id, table_code, row_code, col_code, cell_state, CAST(value AS VARCHAR)
+                FROM facts
+                WHERE (cell_state = 'value') IS DISTINCT FROM (value IS NOT NULL)
+                ORDER BY ALL
+                """
+            ).fetchall()
+    except (duckdb.Error, OSError) as exc:
+        return _unavailable(exc)
+    return dg.AssetCheckResult(
+        passed=not mismatched,
+        severity=WARN,
+        description=None if not mismatched else f"{len(mismatched)} facts whose value contradicts cell_state",
+        metadata={
+            "mismatched_facts": len(mismatched),
+            "examples": dg.MetadataValue.json(
+                [
+                    {"report_id": r[0], "cell": "/".join(r[1:4]), "cell_state": r[4], "value": r[5]}
+                    for r in mismatched[:EXAMPLES]
+                ]
+            ),
+        },
+    )
+
+
+@dg.asset_check(
+    asset=reports_table,
+    additional_ins={"raw_manifest": dg.AssetIn("raw_manifest")},
+    description=(
+        "Every file of the raw manifest has its row in reports (by content: a byte-identical copy is "
+        "accounted for by the one row of its content, and listed in parse_issues as duplicate_file)."
+    ),
+)
+def every_file_accounted_for(report_db: ReportDatabase, raw_manifest: list[RawFile]) -> dg.AssetCheckResult:
+    try:
+        with report_db.read_connection() as con:
+            loaded = {rid for (rid,) in con.execute("SELECT report_id FROM reports").fetchall()}
+    except (duckdb.Error, OSError) as exc:
+        return _unavailable(exc)
+    missing = [f.file_name for f in raw_manifest if f.report_id not in loaded]
+    return dg.AssetCheckResult(
+        passed=not missing,
+        severity=WARN,
+        description=None if not missing else f"{len(missing)} raw files have no reports row",
+        metadata={
+            "files": len(raw_manifest),
+            "reports": len(loaded),
+            "files_without_report": len(missing),
+            "missing_files": dg.MetadataValue.json(missing[:EXAMPLES]),
+        },
+    )
+
+
+CHECKS = [facts_use_taxonomy_codes, facts_value_matches_state, every_file_accounted_for]

@@ -1,0 +1,192 @@
+"""Resources: where the raw files and the database live, and the run's staging build of the database.
+
+Serialising writers (why the lock lives in a resource):
+A run writes the database in several assets (reports_table, facts_table, parse_issues_table, analyst_views)
+into one staging file `<db>.building`, and published_database renames it onto `<db>`. Another build of the
+same target (a second Dagster run, or `python -m pipeline ingest` from a shell, which does not go through
+the instance's run queue) must not touch that staging file in between. So `ReportDatabase` takes the store's
+`writer_lock(<db>)` when the run first writes to staging, and releases it in `teardown_after_execution`,
+which Dagster calls once at the end of the run, also when a step failed. This holds because every run uses
+the in-process executor (set on the job and as the Definitions default): all steps of a run share one
+process and one initialised resource. With the multiprocess executor each step would get its own resource
+and its own staging build, so don't switch executors. On top of that, dagster.yaml limits the instance to
+one run at a time, so runs launched from the UI, the schedule or the sensor queue instead of waiting on
+the lock.
+
+A staging build belongs to the run that began it: published_database refuses to publish unless this same
+run wrote all three tables and the views (a partial selection or a re-execution from failure would
+otherwise publish an incomplete database), and a build that was not published is discarded at teardown.
+"""
+
+
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+from pydantic import Field, PrivateAttr
+
+from pipeline.store import (
+    BuildLockTimeout,
+    begin_build,
+    create_schema,
+    discard_build,
+    publish,
+    writer_lock,
+)
+
+# What published_database needs this run to have written into staging before it publishes.
+BUILD_PARTS = ("reports", "facts", "parse_issues", "views")
+
+
+class PipelineSettings(dg.ConfigurableResource):
+    """Paths of the pipeline. Relative paths are relative to the working directory of the run."""
+
+    raw_dir: str = Field(default="raw", description="Folder of raw report files (env RAW_DIR).")
+    db_path: str = Field(
+        default="report.duckdb", description="The published DuckDB database file (env REPORT_DB)."
+    )
+
+    @classmethod
+    def from_env(cls) -> "PipelineSettings":
+        return cls(
+            raw_dir=os.environ.get("RAW_DIR") or "raw",
+            db_path=os.environ.get("REPORT_DB") or "report.duckdb",
+        )
+
+    @property
+    def raw_path(self) -> Path:
+        return Path(self.raw_dir).expanduser().absolute()
+
+    @property
+    def target(self) -> Path:
+        return Path(self.db_path).expanduser().absolute()
+
+
+class ReportDatabase(dg.ConfigurableResource):
+    """The run's staging build of the database and read access for the asset checks.
+
+    See the module docstring for the locking design.
+    """
+
+    settings: PipelineSettings
+    lock_timeout_seconds: float = Field(
+        default=3600.0,
+        description="How long a run waits for another build of the same database to finish before failing.",
+    )
+
+    _stack: ExitStack | None = PrivateAttr(default=None)
+    _staging: Path | None = PrivateAttr(default=None)
+    _ingested_at: datetime | None = PrivateAttr(default=None)
+    _written: set[str] = PrivateAttr(default_factory=set)
+    _published: bool = PrivateAttr(default=False)
+
+    @property
+    def target(self) -> Path:
+        return self.settings.target
+
+    @property
+    def ingested_at(self) -> datetime:
+        """When this run began its build: the same ingested_at for every row of one build."""
+        self._ensure_build()
+        assert self._ingested_at is not None
+        return self._ingested_at
+
+    def _ensure_build(self) -> Path:
+        if self._published:
+            raise RuntimeError("this run already published its build; nothing more can be written to it")
+        if self._staging is None:
+            stack = ExitStack()
+            try:
+                stack.enter_context(writer_lock(self.target, timeout=self.lock_timeout_seconds))
+            except BuildLockTimeout as exc:
+                stack.close()
+                raise dg.Failure(description=str(exc)) from exc
+            self._stack = stack
+            staging = begin_build(self.target)
+            try:
+                con = duckdb.connect(str(staging))
+                try:
+                    create_schema(con)
+                finally:
+                    con.close()
+            except BaseException:
+                discard_build(staging)
+                raise
+            self._staging = staging
+            self._ingested_at = datetime.now(UTC)
+        return self._staging
+
+    @contextmanager
+    def staging_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to this run's staging file (begun, locked and given the schema on first use)."""
+        con = duckdb.connect(str(self._ensure_build()))
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def mark_written(self, part: str) -> None:
+        self._written.add(part)
+
+    @contextmanager
+    def read_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Read-only: this run's staging build while it is in progress, else the published database.
+
+        So a check that runs in the same run as its asset sees what that run wrote, and a check run on its
+        own later sees what analysts see.
+        """
+        if self._staging is not None and not self._published:
+            path = self._staging
+        else:
+            path = self.target
+            if not path.is_file():
+                raise FileNotFoundError(f"no database at {path}: run the ingest job first")
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def publish(self) -> Path:
+        """Checkpoint the staging file and atomically replace the published database with it."""
+        missing = [p for p in BUILD_PARTS if p not in self._written]
+        if self._staging is None or missing:
+            raise dg.Failure(
+                description=(
+                    "published_database must run in the same run as reports_table, facts_table, "
+                    "parse_issues_table and analyst_views; this run did not build: "
+                    + ", ".join(missing or BUILD_PARTS)
+                    + ". Materialize the whole ingest job."
+                )
+            )
+        con = duckdb.connect(str(self._staging))
+        try:
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        publish(self._staging, self.target)
+        self._published = True
+        return self.target
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        try:
+            if self._staging is not None and not self._published:
+                # A build this run began but did not publish (a step failed, or a partial selection):
+                # never leave it for someone to mistake for data.
+                discard_build(self._staging)
+        finally:
+            if self._stack is not None:
+                self._stack.close()  # releases the writer lock
+                self._stack = None
+
+
+def build_resources(settings: PipelineSettings) -> dict[str, dg.ConfigurableResource]:
+    """The resources of the pipeline for one set of paths (used by Definitions and the CLI alike)."""
+    return {"settings": settings, "report_db": ReportDatabase(settings=settings)}
+
+
+__all__ = ["BUILD_PARTS", "PipelineSettings", "ReportDatabase", "build_resources"]
