@@ -22,11 +22,13 @@ _NARRATIVE_UNIT = regex.compile(
     + r")(?=政府信息公开|政务公开|坚持|认真|深入|全面|围绕|按照|严格|高度|以|在|紧扣|持续|积极|进一步|[,，])"
 )
 _DATE = r"(?P<{p}y>20\d{{2}})年?(?P<{p}m>\d{{1,2}})月(?P<{p}d>\d{{1,2}})日"
+# The end date may omit its year ("2023年1月1日至12月31日") and even its 日 ("至12月31止").
+_END_DATE = r"(?:(?P<by>20\d{2})年?)?(?P<bm>\d{1,2})月(?P<bd>\d{1,2})日?"
 _PERIOD = regex.compile(
-    r"(统计|数据)?(期限|期间|时间|时限)?(为|是)?自?"
+    r"(统计|数据)?(期限|期间|时间|时限)?(为|是)?(自|从)?"
     + _DATE.format(p="a")
     + r"(起)?[,，]?(至|到|-|—)"
-    + _DATE.format(p="b")
+    + _END_DATE
 )
 # A period whose 年/月 were lost in conversion: "统计期限自202111日起至20211230日止".
 _PERIOD_LOST = regex.compile(
@@ -85,7 +87,7 @@ def read_metadata(lines: list[str]) -> ReportMeta:
         m = _PERIOD.search(text)
         if m:
             meta.stated_period_start = _date(m["ay"], m["am"], m["ad"])
-            meta.stated_period_end = _date(m["by"], m["bm"], m["bd"])
+            meta.stated_period_end = _date(m["by"] or m["ay"], m["bm"], m["bd"])
             break
         m = _PERIOD_LOST.search(text)
         if m:

@@ -23,7 +23,7 @@ from pipeline.parsing.model import (
 from pipeline.parsing.script import simplify_lines
 from pipeline.parsing.sections import table_regions
 from pipeline.parsing.tables import detect_edition, read_labelled_table, read_review_table
-from pipeline.parsing.tokens import tokenize
+from pipeline.parsing.tokens import TEXT, tokenize
 
 _TABLE_NAMES = {"t2": "二 (主动公开)", "t3": "三 (依申请公开)", "t4": "四 (行政复议/行政诉讼)"}
 
@@ -67,20 +67,21 @@ def _parse_lines(lines: list[str], last_line_complete: bool) -> ParsedReport:
     regions = table_regions(lines)
     token_streams = {}
     for code, region in regions.items():
-        end = region.end
-        if end == len(lines) and not last_line_complete and end > region.start:
+        tokens = tokenize(lines, region.start, region.end)
+        if region.end == len(lines) and not last_line_complete and region.end > region.start:
             # The text stops without a final line break inside a table: its last line may be cut
-            # mid-number ("39" read as "3"), so it is not read at all.
-            end -= 1
+            # mid-number ("39" would read as "3"), so no cell of it is read. Its text stays: a label
+            # there, even cut short, still shows that the row before it is complete.
+            tokens = [t for t in tokens if t.line != len(lines) or t.kind == TEXT]
             report.issues.append(
                 Issue(
                     WARNING,
                     "truncated",
-                    "The text stops mid-line inside a table; its last line was not read.",
-                    end + 1,
+                    "The text stops mid-line inside a table; no number on its last line was read.",
+                    len(lines),
                 )
             )
-        token_streams[code] = tokenize(lines, region.start, end)
+        token_streams[code] = tokens
 
     editions = {code: detect_edition(code, toks) for code, toks in token_streams.items() if code != "t4"}
     seen = {ed for ed in editions.values() if ed}
@@ -93,7 +94,8 @@ def _parse_lines(lines: list[str], last_line_complete: bool) -> ParsedReport:
                 INFO, "mixed_editions", f"Table editions disagree: {editions}; each table is read in its own."
             )
         )
-    elif regions:
+    elif "t2" in regions or "t3" in regions:
+        # table 四 is the same in both editions: it alone says nothing about the edition
         meta.format_edition = _default_edition(meta.year)
 
     for code in ("t2", "t3", "t4"):

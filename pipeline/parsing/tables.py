@@ -50,11 +50,18 @@ def detect_edition(table_code: str, tokens: Sequence[Token]) -> str | None:
     texts = [t.text for t in tokens if t.kind == TEXT]
     markers = _EDITION_MARKERS.get(table_code, {})
     seen = {ed for ed, pat in markers.items() if any(pat.search(x) for x in texts)}
-    if table_code == "t3" and not seen:
-        # 2019's single "(六)其他处理" row carries values; in 2021 it only heads three rows.
-        if any(regex.search(r"其他处理$", x) for x in texts):
-            seen = {"2019"}
+    if table_code == "t3" and not seen and _other_handling_has_values(tokens):
+        seen = {"2019"}
     return seen.pop() if len(seen) == 1 else None
+
+
+def _other_handling_has_values(tokens: Sequence[Token]) -> bool:
+    """2019's single "(六)其他处理" row carries values itself; in 2021 it only heads three rows."""
+    for i, tok in enumerate(tokens):
+        if tok.kind == TEXT and regex.search(r"其他处理$", tok.text):
+            following = next((t for t in tokens[i + 1 :] if t.kind in (TEXT, CELL)), None)
+            return following is not None and following.kind == CELL
+    return False
 
 
 def _row_name(spec: taxonomy.RowSpec) -> str:
@@ -168,6 +175,40 @@ def _read_slots(
     return cells, issues
 
 
+def _read_cut_row(
+    spec: taxonomy.RowSpec, label: Token, segment: Sequence[Token]
+) -> tuple[list[Cell], list[Issue]]:
+    """A row the text stops inside. Its leading cells are kept only where every cell, empty ones
+    included, stands on a line of its own marked by a separator: then their columns are certain."""
+    present = [t for t in segment if t.kind in (CELL, EMPTY)]
+    per_line: dict[int, int] = {}
+    for tok in present:
+        per_line[tok.line] = per_line.get(tok.line, 0) + 1
+    certain = (
+        bool(present)
+        and label.cells_on_line <= 1
+        and all(t.explicit for t in present)
+        and all(n == 1 for n in per_line.values())
+    )
+    cells: list[Cell] = []
+    issues: list[Issue] = []
+    if certain:
+        cells, issues = _read_slots(
+            [(spec, col) for col in spec.columns[: len(present)]], present, label.line
+        )
+    kept = len(present) if certain else 0
+    issues.append(
+        Issue(
+            WARNING,
+            "truncated",
+            f"The text ends inside {_row_name(spec)}: {kept} of {len(spec.columns)} cells kept; "
+            "the rest of the row is missing.",
+            label.line,
+        )
+    )
+    return cells, issues
+
+
 def _segment(tokens: Sequence[Token], start: int, stop: int) -> list[Token]:
     out = []
     for tok in tokens[start:stop]:
@@ -192,9 +233,20 @@ def read_labelled_table(
         label = tokens[ti]
         stop = found[k + 1][1] if k + 1 < len(found) else len(tokens)
         segment = _segment(tokens, ti + 1, stop)
-        reaches_end = k + 1 == len(found) and at_document_end and len(segment) == len(tokens) - ti - 1
+        # a text after the row's cells (the next label, even cut short) shows the row itself is complete
+        reaches_end = (
+            k + 1 == len(found)
+            and at_document_end
+            and len(segment) == len(tokens) - ti - 1
+            and not any(t.kind == TEXT for t in segment)
+        )
         values = [t for t in segment if t.kind == CELL]
         width = len(spec.columns)
+        if reaches_end and len(values) < width:
+            cells, issues = _read_cut_row(spec, label, segment)
+            result.cells.extend(cells)
+            result.issues.extend(issues)
+            continue
         if len(values) == width:
             placed: list[Token | None] | None = list(values)
         elif not values and not reaches_end:
@@ -206,26 +258,15 @@ def read_labelled_table(
         else:
             placed = None
         if placed is None:
-            if reaches_end and len(values) < width:
-                result.issues.append(
-                    Issue(
-                        WARNING,
-                        "truncated",
-                        f"The text ends inside {_row_name(spec)}: {len(values)} of {width} cells present; "
-                        "the row's cells were not stored.",
-                        label.line,
-                    )
+            result.issues.append(
+                Issue(
+                    WARNING,
+                    "row_cells_uncertain",
+                    f"{_row_name(spec)}: found {len(values)} values for {width} columns and the separators "
+                    "do not say which cells they belong to; the row's cells were not stored.",
+                    label.line,
                 )
-            else:
-                result.issues.append(
-                    Issue(
-                        WARNING,
-                        "row_cells_uncertain",
-                        f"{_row_name(spec)}: found {len(values)} values for {width} columns and the separators "
-                        "do not say which cells they belong to; the row's cells were not stored.",
-                        label.line,
-                    )
-                )
+            )
             continue
         cells, issues = _read_slots([(spec, col) for col in spec.columns], placed, label.line)
         result.cells.extend(cells)

@@ -32,6 +32,7 @@ class Token:
     raw: str  # the text as written
     line: int  # 1-based
     cells_on_line: int = 0  # how many cells the source line held (for positional reading)
+    explicit: bool = False  # the line marks its cells with '|' or tabs, so an empty cell shows as one
 
 
 def _split_cell(raw: str) -> list[tuple[str, str]]:
@@ -93,12 +94,13 @@ def tokenize(lines: list[str], start: int = 0, end: int | None = None) -> list[T
                 continue
             cells = [normalize(line).strip()]
         n_cells = len(cells)
+        explicit = "|" in line or "\t" in line
         for cell in cells:
             if not cell:
-                out.append(Token(EMPTY, "", "", lineno, n_cells))
+                out.append(Token(EMPTY, "", "", lineno, n_cells, explicit))
                 continue
             for part, kind in _split_cell(cell):
-                out.append(Token(kind, squash(part), part, lineno, n_cells))
+                out.append(Token(kind, squash(part), part, lineno, n_cells, explicit))
         if cells:
             out.append(Token(EOL, "", "", lineno, n_cells))
     return out
