@@ -141,8 +141,15 @@ def _summary(result) -> str:
     status_text = ", ".join(f"{status} {n}" for status, n in sorted(by_status.items())) or "none"
     checks = result.get_asset_check_evaluations()
     failed_checks = [c for c in checks if not c.passed]
+    files = manifest.get("files", 0)
+    duplicates = files - manifest.get("distinct_contents", files)
     lines = [
-        f"files:        {manifest.get('files', 0)} in {manifest.get('raw_dir', '?')}",
+        f"files:        {files} in {manifest.get('raw_dir', '?')}"
+        + (
+            f" ({duplicates} byte-identical {'copy' if duplicates == 1 else 'copies'}, loaded once)"
+            if duplicates
+            else ""
+        ),
         f"reports:      {published.get('reports', 0)} ({status_text})",
         f"facts:        {published.get('facts', 0)}",
         f"parse issues: {published.get('parse_issues', 0)}",

@@ -1,6 +1,5 @@
 """The Dagster code location (pyproject [tool.dagster] points here): `dagster dev` loads `defs`."""
 
-
 import dagster as dg
 
 from pipeline.defs.assets import ASSETS

@@ -8,7 +8,6 @@ The table assets write into the run's staging build (see resources.py for why th
 visible to analysts until published_database swaps the finished file in.
 """
 
-
 import traceback
 from collections import Counter
 
@@ -19,6 +18,8 @@ from pipeline.manifest import RawFile, scan_raw_folder
 from pipeline.parsing import ParsedReport, parse_report
 from pipeline.parsing.model import ERROR, FAILED, Issue, ReportMeta
 from pipeline.store import create_views, load_facts, load_parse_issues, load_reports, unique_entries
+
+# The loader's own per-cell contract rule (private until pipeline.store exposes it).
 from pipeline.store.load import _check_cell
 
 Entry = tuple[RawFile, ParsedReport]
@@ -149,8 +150,12 @@ def reports_table(parsed_reports: list[Entry], report_db: ReportDatabase) -> dg.
 def facts_table(parsed_reports: list[Entry], report_db: ReportDatabase) -> dg.MaterializeResult:
     with report_db.staging_connection() as con:
         rows = load_facts(con, parsed_reports)
-        by_table = dict(con.execute("SELECT table_code, count(*) FROM facts GROUP BY 1 ORDER BY 1").fetchall())
-        by_state = dict(con.execute("SELECT cell_state, count(*) FROM facts GROUP BY 1 ORDER BY 1").fetchall())
+        by_table = dict(
+            con.execute("SELECT table_code, count(*) FROM facts GROUP BY 1 ORDER BY 1").fetchall()
+        )
+        by_state = dict(
+            con.execute("SELECT cell_state, count(*) FROM facts GROUP BY 1 ORDER BY 1").fetchall()
+        )
     report_db.mark_written("facts")
     return dg.MaterializeResult(
         metadata={

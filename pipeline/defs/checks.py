@@ -5,7 +5,6 @@ they read the published database (see ReportDatabase.read_connection). A problem
 in the UI and the summary, and never stops a run or blocks the publish.
 """
 
-
 import dagster as dg
 import duckdb
 

@@ -1,6 +1,5 @@
 """The job that builds the whole database."""
 
-
 import dagster as dg
 
 # In-process: the steps of a run share one process and one ReportDatabase resource, which is what keeps

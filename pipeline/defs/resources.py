@@ -18,7 +18,6 @@ run wrote all three tables and the views (a partial selection or a re-execution 
 otherwise publish an incomplete database), and a build that was not published is discarded at teardown.
 """
 
-
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -99,13 +98,15 @@ class ReportDatabase(dg.ConfigurableResource):
         if self._published:
             raise RuntimeError("this run already published its build; nothing more can be written to it")
         if self._staging is None:
-            stack = ExitStack()
-            try:
-                stack.enter_context(writer_lock(self.target, timeout=self.lock_timeout_seconds))
-            except BuildLockTimeout as exc:
-                stack.close()
-                raise dg.Failure(description=str(exc)) from exc
-            self._stack = stack
+            if self._stack is None:
+                # Once per run: a second flock from this process would wait for our own lock.
+                stack = ExitStack()
+                try:
+                    stack.enter_context(writer_lock(self.target, timeout=self.lock_timeout_seconds))
+                except BuildLockTimeout as exc:
+                    stack.close()
+                    raise dg.Failure(description=str(exc)) from exc
+                self._stack = stack
             staging = begin_build(self.target)
             try:
                 con = duckdb.connect(str(staging))

@@ -1,6 +1,5 @@
 """Nightly rebuild. Stopped until someone switches it on in the UI (Automation tab)."""
 
-
 import dagster as dg
 
 from pipeline.defs.jobs import ingest_job

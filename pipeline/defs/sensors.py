@@ -1,6 +1,5 @@
 """Rebuild when the raw folder changes. Stopped until someone switches it on in the UI (Automation tab)."""
 
-
 import hashlib
 import json
 import os
@@ -10,6 +9,8 @@ import dagster as dg
 
 from pipeline.defs.jobs import ingest_job
 from pipeline.defs.resources import PipelineSettings
+
+# scan_raw_folder's walk, without the hashing (private until pipeline.manifest exposes a listing).
 from pipeline.manifest import _walk
 
 
