@@ -1,0 +1,28 @@
+-- rollup_county: the table cells of every report placed in a county, added up per county, year and
+-- kind of unit.
+-- One row per county_code, year, table_code, row_code, col_code, unit_level, where unit_level is
+--   'township'   reports of the county's townships (乡 / 镇 / 街道),
+--   'department' reports of departments of any government in the county (a county's 司法局, …),
+--   'government' the county government's own report (a county-level unit: 县 / 区 / 县级市 人民政府)
+-- Each report is in exactly one unit_level, so summing the three gives the whole county with no report
+-- counted twice. (A government's own report may itself cover its townships: choose the unit_level.)
+--   value                 SUM of the cells that hold a number (NULL when no report gave one)
+--   reports               distinct reports that gave a number for the cell
+--   reports_without_value distinct reports of that county, year and unit_level that have the cell blank,
+--                         na ("/", "无"), or not read at all: value is a sum over `reports` reports only.
+-- Reports whose unit is unresolved or ambiguous (no county_code) are not here: see reports.division_status.
+-- Labels: join taxonomy_by_edition / facts_labelled on table_code, row_code, col_code; names: divisions.
+CREATE OR REPLACE VIEW rollup_county AS
+SELECT
+    county_code,
+    year,
+    table_code,
+    row_code,
+    col_code,
+    rollup_level AS unit_level,
+    sum(value) AS value,
+    count(DISTINCT report_id) FILTER (WHERE has_value) AS reports,
+    count(DISTINCT report_id) FILTER (WHERE NOT has_value) AS reports_without_value
+FROM report_cells
+WHERE county_code IS NOT NULL
+GROUP BY county_code, year, table_code, row_code, col_code, rollup_level;

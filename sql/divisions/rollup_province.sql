@@ -1,0 +1,28 @@
+-- rollup_province: the table cells of every report placed in a province, added up per province, year and
+-- kind of unit.
+-- One row per province_code, year, table_code, row_code, col_code, unit_level, where unit_level is
+--   'township'   reports of the province's townships (乡 / 镇 / 街道),
+--   'department' reports of departments of any government in the province (a county's 司法局, …),
+--   'government' reports of the governments themselves: the province's, its cities' and counties'
+-- Each report is in exactly one unit_level, so summing the three gives the whole province with no report
+-- counted twice. (A government's own report may itself cover its townships: choose the unit_level.)
+--   value                 SUM of the cells that hold a number (NULL when no report gave one)
+--   reports               distinct reports that gave a number for the cell
+--   reports_without_value distinct reports of that province, year and unit_level that have the cell blank,
+--                         na ("/", "无"), or not read at all: value is a sum over `reports` reports only.
+-- Reports whose unit is unresolved or ambiguous (no province_code) are not here: see reports.division_status.
+-- Labels: join taxonomy_by_edition / facts_labelled on table_code, row_code, col_code; names: divisions.
+CREATE OR REPLACE VIEW rollup_province AS
+SELECT
+    province_code,
+    year,
+    table_code,
+    row_code,
+    col_code,
+    rollup_level AS unit_level,
+    sum(value) AS value,
+    count(DISTINCT report_id) FILTER (WHERE has_value) AS reports,
+    count(DISTINCT report_id) FILTER (WHERE NOT has_value) AS reports_without_value
+FROM report_cells
+WHERE province_code IS NOT NULL
+GROUP BY province_code, year, table_code, row_code, col_code, rollup_level;
