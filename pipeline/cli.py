@@ -137,6 +137,8 @@ def _summary(result) -> str:
     manifest = _metadata(result, "raw_manifest")
     parsed = _metadata(result, "parsed_reports")
     published = _metadata(result, "published_database")
+    units = _metadata(result, "report_units").get("by_status", {})
+    anomalies = _metadata(result, "anomaly_views")
     by_status = published.get("reports_by_status", {})
     status_text = ", ".join(f"{status} {n}" for status, n in sorted(by_status.items())) or "none"
     checks = result.get_asset_check_evaluations()
@@ -153,6 +155,8 @@ def _summary(result) -> str:
         f"reports:      {published.get('reports', 0)} ({status_text})",
         f"facts:        {published.get('facts', 0)}",
         f"parse issues: {published.get('parse_issues', 0)}",
+        "units:        " + (", ".join(f"{status} {n}" for status, n in sorted(units.items())) or "none"),
+        f"anomalies:    {anomalies.get('anomalies', 0)} (query the `anomalies` view)",
         f"checks:       {len(checks) - len(failed_checks)} of {len(checks)} passed",
     ]
     for check in failed_checks:

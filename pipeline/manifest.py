@@ -49,14 +49,19 @@ def scan_raw_folder(raw_dir: Path) -> list[RawFile]:
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise NotADirectoryError(f"raw folder not found or not a directory: {raw_dir}")
-    root = raw_dir.resolve()
     found: list[RawFile] = []
-    for rel in _walk(raw_dir, root, PurePosixPath()):
+    for rel in list_raw_files(raw_dir):
         path = raw_dir.joinpath(*rel.parts)
         sha256, size = _hash_file(path)
         found.append(RawFile(file_name=rel.as_posix(), path=path, sha256=sha256, size_bytes=size))
     found.sort(key=lambda f: f.file_name)
     return found
+
+
+def list_raw_files(raw_dir: Path) -> list[PurePosixPath]:
+    """The report files below raw_dir as relative paths, without hashing: the files scan_raw_folder reads."""
+    raw_dir = Path(raw_dir)
+    return list(_walk(raw_dir, raw_dir.resolve(), PurePosixPath()))
 
 
 def _walk(directory: Path, root: Path, rel_dir: PurePosixPath):

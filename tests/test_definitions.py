@@ -3,23 +3,29 @@
 import dagster as dg
 
 from pipeline.definitions import defs
+from pipeline.defs.checks import ANOMALY_RULES
 
 # The asset graph: each asset key and the keys it depends on. Change this on purpose, not by accident.
 EXPECTED_GRAPH = {
     "raw_manifest": set(),
     "parsed_reports": {"raw_manifest"},
-    "reports_table": {"parsed_reports"},
+    "report_units": {"parsed_reports"},
+    "narrative_claims": {"parsed_reports"},
+    "reports_table": {"parsed_reports", "report_units"},
     "facts_table": {"parsed_reports"},
     "parse_issues_table": {"parsed_reports"},
+    "divisions_table": set(),
     "analyst_views": {"reports_table", "facts_table", "parse_issues_table"},
-    "published_database": {"analyst_views"},
+    "rollup_views": {"reports_table", "facts_table", "divisions_table"},
+    "anomaly_views": {"narrative_claims", "reports_table", "facts_table", "parse_issues_table"},
+    "published_database": {"analyst_views", "rollup_views", "anomaly_views"},
 }
 
 EXPECTED_CHECKS = {
     ("facts_table", "facts_use_taxonomy_codes"),
     ("facts_table", "facts_value_matches_state"),
     ("reports_table", "every_file_accounted_for"),
-}
+} | {("facts_table", f"anomaly_{rule}") for rule in ANOMALY_RULES}
 
 
 def test_definitions_are_loadable():

@@ -58,7 +58,10 @@ def test_load_two_reports_exact_rows(con, sample_entries):
     (raw_a, rep_a), (raw_b, rep_b) = sample_entries[:2]
     assert load_all(con, sample_entries[:2]) == (2, 27, 2)
 
-    assert con.execute("SELECT * FROM reports ORDER BY file_name").fetchall() == [
+    assert con.execute(
+        "SELECT * EXCLUDE (unit_level, division_code, county_code, city_code, province_code, division_status, "
+        "division_candidates, division_evidence) FROM reports ORDER BY file_name"
+    ).fetchall() == [
         (raw_b.sha256[:16], "b.txt", raw_b.sha256, "乙市教育局", 2019, "2019", None, None, None,
          "parsed_with_issues", "0.1.0", datetime(2024, 5, 1, 8, 30)),
         (raw_a.sha256[:16], "hunan/a.txt", raw_a.sha256, "甲镇人民政府", 2023, "2021", date(2023, 1, 1),
@@ -211,3 +214,27 @@ def test_views_return_labelled_rows(con, sample_entries):
         "SELECT unit_name, row_code, row_label, upheld, corrected, other, pending, total, cell_states.other "
         "FROM reviews_litigation"
     ).fetchall() == [("甲镇人民政府", "review", "行政复议", 1, 0, None, 0, 1, "blank")]
+
+
+def test_load_reports_with_their_divisions(con, sample_entries):
+    first = sample_entries[0][0].report_id
+    units = {
+        first: {
+            "unit_level": "township",
+            "division_code": "430381103",
+            "county_code": "430381",
+            "city_code": "4303",
+            "province_code": "43",
+            "division_status": "resolved",
+            "division_candidates": [],
+            "division_evidence": "虞唐镇 in 湘乡市",
+        }
+    }
+    load_reports(con, sample_entries, INGESTED, units)
+    rows = con.execute(
+        "SELECT report_id, unit_level, division_code, county_code, division_status, division_candidates "
+        "FROM reports ORDER BY report_id = ? DESC, report_id",
+        [first],
+    ).fetchall()
+    assert rows[0] == (first, "township", "430381103", "430381", "resolved", [])
+    assert all(row[1:] == (None, None, None, None, None) for row in rows[1:])

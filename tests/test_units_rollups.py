@@ -83,8 +83,6 @@ def con(tmp_path):
     con = duckdb.connect(str(tmp_path / "rollups.duckdb"))
     for file in sorted((SQL_DIR / "schema").glob("*.sql")):
         con.execute(file.read_text(encoding="utf-8"))
-    for column in UNIT_COLUMNS:  # what the lead adds to reports
-        con.execute(f"ALTER TABLE reports ADD COLUMN {column} VARCHAR")
     for r in REPORTS:
         con.execute(
             "INSERT INTO reports (report_id, file_name, sha256, unit_name, year, format_edition, parse_status,"

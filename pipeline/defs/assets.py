@@ -17,10 +17,15 @@ from pipeline.defs.resources import PipelineSettings, ReportDatabase
 from pipeline.manifest import RawFile, scan_raw_folder
 from pipeline.parsing import ParsedReport, parse_report
 from pipeline.parsing.model import ERROR, FAILED, Issue, ReportMeta
+from pipeline.parsing.narrative import Claim, claims_from_source
 from pipeline.store import create_views, load_facts, load_parse_issues, load_reports, unique_entries
+from pipeline.store.anomalies import create_anomalies, load_narrative_claims
 
 # The loader's own per-cell contract rule (private until pipeline.store exposes it).
-from pipeline.store.load import _check_cell
+from pipeline.store.load import check_cell
+from pipeline.units.batch import resolve_entries
+from pipeline.units.db import create_division_views, load_divisions
+from pipeline.units.result import UnitResolution
 
 Entry = tuple[RawFile, ParsedReport]
 
@@ -75,7 +80,7 @@ def parse_one(file: RawFile) -> ParsedReport:
     try:
         for cell in report.cells:
             key = (cell.table_code, cell.row_code, cell.col_code)
-            _check_cell(file, cell, key, seen)
+            check_cell(file, cell, key, seen)
             seen.add(key)
     except ValueError as exc:
         return _failed("parser_contract_violation", f"The parser's result was unusable: {exc}.")
@@ -115,6 +120,35 @@ def parsed_reports(context: dg.AssetExecutionContext, raw_manifest: list[RawFile
 
 
 @dg.asset(
+    group_name=INGEST,
+    kinds={"python"},
+    description=(
+        "Each report's administrative division (NBS codes), resolved from all the place names in its text "
+        "and the user's overrides file raw/units.csv. Ambiguous names keep their candidates and no codes; "
+        "nothing is picked by order."
+    ),
+)
+def report_units(
+    context: dg.AssetExecutionContext, parsed_reports: list[Entry], settings: PipelineSettings
+) -> dg.Output[dict[str, UnitResolution]]:
+    batch = resolve_entries(parsed_reports, settings.raw_path)
+    if batch.overrides_error:
+        context.log.error(f"overrides file ignored: {batch.overrides_error}")
+    by_status = Counter(u.status for u in batch.units.values())
+    by_level = Counter(u.unit_level or "unknown" for u in batch.units.values())
+    return dg.Output(
+        batch.units,
+        metadata={
+            "reports": len(batch.units),
+            "by_status": dg.MetadataValue.json(dict(sorted(by_status.items()))),
+            "by_level": dg.MetadataValue.json(dict(sorted(by_level.items()))),
+            "overrides_used": batch.overrides_used,
+            "overrides_error": batch.overrides_error or "",
+        },
+    )
+
+
+@dg.asset(
     group_name=DATABASE,
     kinds={"duckdb"},
     description=(
@@ -122,9 +156,12 @@ def parsed_reports(context: dg.AssetExecutionContext, raw_manifest: list[RawFile
         "loaded once) with its metadata and parse_status."
     ),
 )
-def reports_table(parsed_reports: list[Entry], report_db: ReportDatabase) -> dg.MaterializeResult:
+def reports_table(
+    parsed_reports: list[Entry], report_units: dict[str, UnitResolution], report_db: ReportDatabase
+) -> dg.MaterializeResult:
+    units = {report_id: unit.as_row() for report_id, unit in report_units.items()}
     with report_db.staging_connection() as con:
-        rows = load_reports(con, parsed_reports, report_db.ingested_at)
+        rows = load_reports(con, parsed_reports, report_db.ingested_at, units)
         by_status = dict(
             con.execute("SELECT parse_status, count(*) FROM reports GROUP BY 1 ORDER BY 1").fetchall()
         )
@@ -220,7 +257,102 @@ def analyst_views(report_db: ReportDatabase) -> dg.MaterializeResult:
 @dg.asset(
     group_name=DATABASE,
     kinds={"duckdb"},
-    deps=[analyst_views],
+    description=(
+        "Table `divisions` in the staging database: the NBS division codes down to townships (2023 edition, "
+        "shipped in pipeline/data/gazetteer), with each division's province, city and county codes."
+    ),
+)
+def divisions_table(report_db: ReportDatabase) -> dg.MaterializeResult:
+    with report_db.staging_connection() as con:
+        rows = load_divisions(con)
+        by_level = dict(con.execute("SELECT level, count(*) FROM divisions GROUP BY 1 ORDER BY 1").fetchall())
+    report_db.mark_written("divisions")
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": rows, "by_level": dg.MetadataValue.json(by_level)}
+    )
+
+
+@dg.asset(
+    group_name=DATABASE,
+    kinds={"duckdb"},
+    deps=[reports_table, facts_table, divisions_table],
+    description=(
+        "County, city and province rollups (rollup_county, rollup_city, rollup_province: sums per area, "
+        "year, cell and unit_level) and the township coverage view, from sql/divisions."
+    ),
+)
+def rollup_views(report_db: ReportDatabase) -> dg.MaterializeResult:
+    with report_db.staging_connection() as con:
+        files = create_division_views(con)
+        resolved = con.execute(
+            "SELECT count(*) FILTER (WHERE county_code IS NOT NULL OR city_code IS NOT NULL "
+            "OR province_code IS NOT NULL), count(*) FROM reports"
+        ).fetchone()
+    report_db.mark_written("rollups")
+    return dg.MaterializeResult(
+        metadata={
+            "sql_files": dg.MetadataValue.json(files),
+            "reports_in_rollups": resolved[0],
+            "reports": resolved[1],
+        }
+    )
+
+
+@dg.asset(
+    group_name=INGEST,
+    kinds={"python"},
+    description=(
+        'Numbers each report states in its narrative ("收到政府信息公开申请8件", "制定规范性文件N件"), '
+        "keyed by the table cell they describe, for the narrative_table_mismatch rule."
+    ),
+)
+def narrative_claims(parsed_reports: list[Entry]) -> dg.Output[dict[str, list[Claim]]]:
+    kept, _ = unique_entries(parsed_reports)
+    claims = {raw.report_id: claims_from_source(raw.path.read_bytes(), raw.file_name) for raw, _ in kept}
+    return dg.Output(
+        claims,
+        metadata={
+            "reports_with_claims": sum(1 for c in claims.values() if c),
+            "claims": sum(len(c) for c in claims.values()),
+        },
+    )
+
+
+@dg.asset(
+    group_name=DATABASE,
+    kinds={"duckdb"},
+    deps=[reports_table, facts_table, parse_issues_table],
+    description=(
+        "The anomaly rules of sql/anomalies (the form's own arithmetic, calendar, edition, level and "
+        "narrative checks; one view per rule) and their union view `anomalies`, plus the narrative_claims table."
+    ),
+)
+def anomaly_views(
+    narrative_claims: dict[str, list[Claim]], report_db: ReportDatabase
+) -> dg.MaterializeResult:
+    with report_db.staging_connection() as con:
+        claims = load_narrative_claims(con, narrative_claims)
+        files = create_anomalies(con)
+        by_rule = dict(
+            con.execute(
+                "SELECT rule_code || ' (' || severity || ')', count(*) FROM anomalies GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        )
+    report_db.mark_written("anomalies")
+    return dg.MaterializeResult(
+        metadata={
+            "narrative_claims": claims,
+            "rule_views": len(files) - 3,
+            "anomalies_by_rule": dg.MetadataValue.json(by_rule),
+            "anomalies": sum(by_rule.values()),
+        }
+    )
+
+
+@dg.asset(
+    group_name=DATABASE,
+    kinds={"duckdb"},
+    deps=[analyst_views, rollup_views, anomaly_views],
     description=(
         "The published database file: the staging build, checkpointed and atomically renamed onto the "
         "target path. Analysts holding the previous file open keep reading it undisturbed."
@@ -250,9 +382,14 @@ def published_database(report_db: ReportDatabase) -> dg.MaterializeResult:
 ASSETS = [
     raw_manifest,
     parsed_reports,
+    report_units,
+    narrative_claims,
     reports_table,
     facts_table,
     parse_issues_table,
+    divisions_table,
     analyst_views,
+    rollup_views,
+    anomaly_views,
     published_database,
 ]

@@ -8,7 +8,7 @@ in the UI and the summary, and never stops a run or blocks the publish.
 import dagster as dg
 import duckdb
 
-from pipeline.defs.assets import facts_table, reports_table
+from pipeline.defs.assets import anomaly_views, facts_table, reports_table
 from pipeline.defs.resources import ReportDatabase
 from pipeline.manifest import RawFile
 from pipeline.store.taxonomy import taxonomy_csv_path
@@ -119,4 +119,70 @@ def every_file_accounted_for(report_db: ReportDatabase, raw_manifest: list[RawFi
     )
 
 
-CHECKS = [facts_use_taxonomy_codes, facts_value_matches_state, every_file_accounted_for]
+# The rules of sql/anomalies, each shown as a check on the facts. It waits for anomaly_views, which
+# creates the rule views in the same build. A rule's errors and warnings fail the check as a WARN: a
+# bad report never stops the nightly load. Not-assessable (info) rows are counted, not failed.
+ANOMALY_RULES = (
+    "t3_balance",
+    "t3_results_sum",
+    "t3_row_total",
+    "t4_total",
+    "negative_or_fractional_count",
+    "period_mismatch",
+    "published_before_period_end",
+    "published_late",
+    "format_mismatch",
+    "missing_table",
+    "narrative_table_mismatch",
+    "yoy_carryover",
+    "yoy_in_force",
+    "regulations_below_level",
+    "unit_ambiguous",
+    "unit_unresolved",
+)
+
+
+def _anomaly_check(rule: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=facts_table,
+        name=f"anomaly_{rule}",
+        additional_deps=[anomaly_views],
+        description=f"Anomaly rule {rule} (sql/anomalies): reports where it fails; not assessable ones counted.",
+    )
+    def _check(report_db: ReportDatabase) -> dg.AssetCheckResult:
+        try:
+            with report_db.read_connection() as con:
+                rows = con.execute(
+                    "SELECT a.severity, a.report_id, r.file_name, count(*) FROM anomalies a "
+                    "LEFT JOIN reports r USING (report_id) WHERE a.rule_code = ? GROUP BY ALL ORDER BY ALL",
+                    [rule],
+                ).fetchall()
+        except (duckdb.Error, OSError) as exc:
+            return _unavailable(exc)
+        failing = [r for r in rows if r[0] in ("error", "warning")]
+        by_severity: dict[str, int] = {}
+        for severity, _, _, n in rows:
+            by_severity[severity] = by_severity.get(severity, 0) + n
+        return dg.AssetCheckResult(
+            passed=not failing,
+            severity=WARN,
+            description=None if not failing else f"{len(failing)} reports fail {rule}",
+            metadata={
+                "anomalies_by_severity": dg.MetadataValue.json(by_severity),
+                "reports_failing": len(failing),
+                "reports_not_assessable": len({r[1] for r in rows if r[0] == "info"}),
+                "offending_reports": dg.MetadataValue.json(
+                    [
+                        {"report_id": r[1], "file_name": r[2], "severity": r[0], "anomalies": r[3]}
+                        for r in failing[:EXAMPLES]
+                    ]
+                ),
+            },
+        )
+
+    return _check
+
+
+CHECKS = [facts_use_taxonomy_codes, facts_value_matches_state, every_file_accounted_for] + [
+    _anomaly_check(rule) for rule in ANOMALY_RULES
+]

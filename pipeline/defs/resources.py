@@ -38,7 +38,7 @@ from pipeline.store import (
 )
 
 # What published_database needs this run to have written into staging before it publishes.
-BUILD_PARTS = ("reports", "facts", "parse_issues", "views")
+BUILD_PARTS = ("reports", "facts", "parse_issues", "views", "divisions", "rollups", "anomalies")
 
 
 class PipelineSettings(dg.ConfigurableResource):

@@ -3,7 +3,7 @@
 import hashlib
 import json
 import os
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import dagster as dg
 
@@ -11,7 +11,7 @@ from pipeline.defs.jobs import ingest_job
 from pipeline.defs.resources import PipelineSettings
 
 # scan_raw_folder's walk, without the hashing (private until pipeline.manifest exposes a listing).
-from pipeline.manifest import _walk
+from pipeline.manifest import list_raw_files
 
 
 def raw_folder_listing(raw_dir: Path) -> list[tuple[str, int, int]]:
@@ -23,7 +23,7 @@ def raw_folder_listing(raw_dir: Path) -> list[tuple[str, int, int]]:
     raw_dir = Path(raw_dir)
     listing = []
     # Same walk, so the same files (skips hidden files, README*, units.csv, links leaving the folder).
-    for rel in _walk(raw_dir, raw_dir.resolve(), PurePosixPath()):
+    for rel in list_raw_files(raw_dir):
         try:
             st = os.stat(raw_dir.joinpath(*rel.parts))
         except OSError:  # removed between the listing and the stat: the next tick sees it gone

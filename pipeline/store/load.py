@@ -9,7 +9,7 @@ in parse_issues.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -40,7 +40,26 @@ REPORTS_SCHEMA = pa.schema(
         ("parse_status", pa.string()),
         ("parser_version", pa.string()),
         ("ingested_at", pa.timestamp("us")),
+        ("unit_level", pa.string()),
+        ("division_code", pa.string()),
+        ("county_code", pa.string()),
+        ("city_code", pa.string()),
+        ("province_code", pa.string()),
+        ("division_status", pa.string()),
+        ("division_candidates", pa.list_(pa.string())),
+        ("division_evidence", pa.string()),
     ]
+)
+# Filled from pipeline.units.UnitResolution.as_row(); NULL for a report that was not resolved.
+UNIT_COLUMNS = (
+    "unit_level",
+    "division_code",
+    "county_code",
+    "city_code",
+    "province_code",
+    "division_status",
+    "division_candidates",
+    "division_evidence",
 )
 
 FACTS_SCHEMA = pa.schema(
@@ -84,12 +103,21 @@ def unique_entries(entries: Iterable[Entry]) -> tuple[list[Entry], list[tuple[En
     return list(kept.values()), duplicates
 
 
-def load_reports(con: duckdb.DuckDBPyConnection, entries: Iterable[Entry], ingested_at: datetime) -> int:
-    """Replace the reports rows of these entries' report_ids; returns the number of rows written."""
+def load_reports(
+    con: duckdb.DuckDBPyConnection,
+    entries: Iterable[Entry],
+    ingested_at: datetime,
+    units: Mapping[str, Mapping[str, object]] | None = None,
+) -> int:
+    """Replace the reports rows of these entries' report_ids; returns the number of rows written.
+
+    `units` maps a report_id to its division columns (UnitResolution.as_row()); missing ones stay NULL."""
     kept, _ = unique_entries(entries)
     stamp = _as_utc_naive(ingested_at)
+    units = units or {}
     rows = [
         {
+            **{column: units.get(raw.report_id, {}).get(column) for column in UNIT_COLUMNS},
             "report_id": raw.report_id,
             "file_name": raw.file_name,
             "sha256": raw.sha256,
@@ -124,7 +152,7 @@ def load_facts(con: duckdb.DuckDBPyConnection, entries: Iterable[Entry]) -> int:
         seen: set[tuple[str, str, str]] = set()
         for cell in report.cells:
             key = (cell.table_code, cell.row_code, cell.col_code)
-            _check_cell(raw, cell, key, seen)
+            check_cell(raw, cell, key, seen)
             seen.add(key)
             columns["report_id"].append(raw.report_id)
             columns["unit_name"].append(report.meta.unit_name)
@@ -185,7 +213,7 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, report_ids: list[str], 
     return batch.num_rows
 
 
-def _check_cell(raw: RawFile, cell: Cell, key: tuple[str, str, str], seen: set) -> None:
+def check_cell(raw: RawFile, cell: Cell, key: tuple[str, str, str], seen: set) -> None:
     where = f"{raw.file_name}: cell {'/'.join(key)}"
     if key not in known_cells():
         raise ValueError(f"{where} is not in taxonomy.csv")

@@ -20,7 +20,7 @@ def sql_dir() -> Path:
     return path
 
 
-def _run_files(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
+def run_sql_files(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
     # Files run in name order; their numeric prefixes encode the dependencies (a view before its users).
     files = sorted(folder.glob("*.sql"))
     if not files:
@@ -32,7 +32,7 @@ def _run_files(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables (if missing) and (re)load the taxonomy table from the packaged csv."""
-    _run_files(con, sql_dir() / "schema")
+    run_sql_files(con, sql_dir() / "schema")
     load_taxonomy(con)
 
 
@@ -47,4 +47,4 @@ def load_taxonomy(con: duckdb.DuckDBPyConnection) -> int:
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """Create or replace the analyst views (needs the tables from create_schema)."""
-    _run_files(con, sql_dir() / "views")
+    run_sql_files(con, sql_dir() / "views")

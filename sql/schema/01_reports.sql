@@ -13,5 +13,14 @@ CREATE TABLE IF NOT EXISTS reports (
     parse_status        VARCHAR NOT NULL,
     parser_version      VARCHAR NOT NULL,
     ingested_at         TIMESTAMP NOT NULL,  -- when the build that loaded this row ran (UTC)
+    -- The issuing unit's administrative division (pipeline/units): NULL codes when ambiguous or unresolved.
+    unit_level          VARCHAR,             -- province | city | county | township | department
+    division_code       VARCHAR,             -- the unit's own division (a department: its government's)
+    county_code         VARCHAR,
+    city_code           VARCHAR,
+    province_code       VARCHAR,
+    division_status     VARCHAR,             -- resolved | ambiguous | unresolved | override
+    division_candidates VARCHAR[],           -- the tied candidates when ambiguous
+    division_evidence   VARCHAR,             -- which names in the text (or the override) decided it
     CHECK (parse_status IN ('parsed', 'parsed_with_issues', 'not_a_report', 'failed'))
 );
