@@ -159,3 +159,45 @@ def test_seed_status_is_parsed(tmp_path):
     raw = Path(__file__).parent.parent / "raw" / "002_0d8d98ed0f7285a4.txt"
     report = parse_report(raw.read_bytes(), raw.name)
     assert report.parse_status == PARSED and len(report.cells) == 200
+
+
+MARKDOWN = """某县司法局2023年政府信息公开工作年度报告
+二、主动公开政府信息情况
+| 第二十条第（一）项 | | | |
+|---|---|---|---|
+| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |
+| 规章 | 0 | 0 | 0 |
+| 行政规范性文件 | 2 |  | 5 |
+| 第二十条第（五）项 | | | |
+| 信息内容 | 本年处理决定数量 | | |
+| 行政许可 | 12 | | |
+| 第二十条第（六）项 | | | |
+| 信息内容 | 本年处理决定数量 | | |
+| 行政处罚 | 3 | | |
+| 行政强制 | 0 | | |
+| 第二十条第（八）项 | | | |
+| 信息内容 | 本年收费金额（单位：万元） | | |
+| 行政事业性收费（万元） | 1.25 | | |
+三、收到和处理政府信息公开申请情况
+"""
+
+
+def test_markdown_table_with_a_blank_cell_and_a_label_with_its_unit():
+    cells = _t2(parse_report(MARKDOWN))
+    assert cells[("20_1_normative", "issued")] == (VALUE, Decimal(2), 7)
+    assert cells[("20_1_normative", "repealed")] == (BLANK, None, 7)
+    assert cells[("20_1_normative", "in_force")] == (VALUE, Decimal(5), 7)
+    assert cells[("20_6_coercion", "decisions")] == (VALUE, Decimal(0), 14)
+    assert cells[("20_8_fees", "amount")] == (VALUE, Decimal("1.25"), 17)
+
+
+def test_pdf_page_number_inside_a_table_is_not_a_cell():
+    text = (
+        "某局2022年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n"
+        "结果 结果 其他 尚未 总\n- 8 -\n维持 纠正 结果 审结 计 结果 结果 其他 尚未 总 结果 结果 其他 尚未 总\n"
+        "0 0 1 0 1 0 0 0 0 0 0 0 0 0 2\n五、存在的主要问题及改进情况\n"
+    )
+    t4 = {(c.row_code, c.col_code): c.value for c in parse_report(text).cells if c.table_code == "t4"}
+    assert len(t4) == 15
+    assert t4[("review", "other")] == 1 and t4[("review", "total")] == 1
+    assert t4[("litigation_after_review", "total")] == 2

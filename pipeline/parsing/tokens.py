@@ -22,6 +22,9 @@ BLANK_LINE = "blank_line"
 
 _WS = regex.compile(r"[\s\u3000\xa0]+")
 # "1." or "2、" before a row label is part of the label, not a number
+_PAGE_NUMBER = regex.compile(
+    r"^\s*(?:[-—]\s*\d{1,3}\s*[-—]|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
 _ENUMERATOR = regex.compile(r"^\d{1,2}[.、]$")
 
 
@@ -89,7 +92,8 @@ def tokenize(lines: list[str], start: int = 0, end: int | None = None) -> list[T
         lineno = idx + 1
         cells = _line_cells(line)
         if cells is None:
-            if not line.strip():
+            if not line.strip() or _PAGE_NUMBER.match(normalize(line)):
+                # a page number of a PDF conversion ("- 8 -", "第3页") is not a cell: it would shift a row
                 out.append(Token(BLANK_LINE, "", line, lineno))
                 continue
             cells = [normalize(line).strip()]
