@@ -7,6 +7,7 @@ number.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 import regex
@@ -36,6 +37,7 @@ class CellReading:
     why: str = ""
 
 
+@lru_cache(maxsize=1 << 14)
 def classify(text: str) -> str | None:
     """VALUE, NA or DUBIOUS for a token that occupies a value cell; None for ordinary text."""
     if not text:
@@ -49,6 +51,7 @@ def classify(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def read_cell(text: str, measure_unit: str) -> CellReading:
     """Read a whitespace-free normalised cell text for a column measured in `measure_unit`."""
     if not text:

@@ -84,6 +84,8 @@ def read_metadata(lines: list[str]) -> ReportMeta:
             meta.year = int(m[1])
 
     for text in squashed:
+        if "日" not in text:  # every period statement ends its dates in 日
+            continue
         m = _PERIOD.search(text)
         if m:
             meta.stated_period_start = _date(m["ay"], m["am"], m["ad"])

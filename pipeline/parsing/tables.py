@@ -71,11 +71,14 @@ def _row_name(spec: taxonomy.RowSpec) -> str:
 def _find_labels(tokens: Sequence[Token], specs: Sequence[taxonomy.RowSpec]) -> list[tuple[int, int]]:
     """(spec index, token index) of each row label found, in order; a row is found at most once."""
     patterns = taxonomy.label_patterns(specs[0].table_code)
+    any_label = taxonomy.any_label_pattern(specs[0].table_code)
     found: list[tuple[int, int]] = []
     expected = 0
     for ti, tok in enumerate(tokens):
         # a sentence ("…收到申请3件。") that mentions a row is narrative, not the row's label
         if tok.kind != TEXT or len(tok.text) > _MAX_LABEL_LEN or "。" in tok.text or expected >= len(specs):
+            continue
+        if not any_label.search(tok.text):  # one search rules out the headers and group labels
             continue
         for si in range(expected, len(specs)):
             pat = patterns.get(specs[si].row_code)

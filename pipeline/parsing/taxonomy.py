@@ -80,3 +80,9 @@ def label_patterns(table_code: str) -> dict[str, LabelPattern]:
 @cache
 def all_codes() -> frozenset[tuple[str, str, str]]:
     return frozenset((r["table_code"], r["row_code"], r["col_code"]) for r in _read_csv("taxonomy.csv"))
+
+
+@cache
+def any_label_pattern(table_code: str) -> regex.Pattern:
+    """One pattern matching wherever any row label of the table matches (a cheap first test)."""
+    return regex.compile("|".join(f"(?:{p.pattern.pattern})" for p in label_patterns(table_code).values()))

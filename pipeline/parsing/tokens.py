@@ -7,7 +7,8 @@ the end of a line and for a blank line. The table reader decides what the gaps m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -28,8 +29,8 @@ _PAGE_NUMBER = regex.compile(
 _ENUMERATOR = regex.compile(r"^\d{1,2}[.、]$")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    # a NamedTuple, not a dataclass: a report has thousands of tokens and tuples are cheap to make
     kind: str
     text: str  # squashed normalised text (no whitespace, no quotes)
     raw: str  # the text as written
@@ -83,28 +84,37 @@ def _line_cells(line: str) -> list[str] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
+def _line_tokens(line: str) -> tuple[tuple[str, str, str, int, bool], ...]:
+    """The tokens of one line without its line number: (kind, text, raw, cells_on_line, explicit).
+
+    Cached: report lines repeat heavily ("\t0", row labels), within and across reports."""
+    cells = _line_cells(line)
+    if cells is None:
+        if not line.strip() or _PAGE_NUMBER.match(normalize(line)):
+            # a page number of a PDF conversion ("- 8 -", "第3页") is not a cell: it would shift a row
+            return ((BLANK_LINE, "", line, 0, False),)
+        cells = [normalize(line).strip()]
+    n_cells = len(cells)
+    explicit = "|" in line or "\t" in line
+    out: list[tuple[str, str, str, int, bool]] = []
+    for cell in cells:
+        if not cell:
+            out.append((EMPTY, "", "", n_cells, explicit))
+            continue
+        for part, kind in _split_cell(cell):
+            out.append((kind, squash(part), part, n_cells, explicit))
+    if cells:
+        out.append((EOL, "", "", n_cells, False))
+    return tuple(out)
+
+
 def tokenize(lines: list[str], start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of lines[start:end]; line numbers are 1-based indexes into `lines`."""
     end = len(lines) if end is None else end
     out: list[Token] = []
     for idx in range(start, end):
-        line = lines[idx]
         lineno = idx + 1
-        cells = _line_cells(line)
-        if cells is None:
-            if not line.strip() or _PAGE_NUMBER.match(normalize(line)):
-                # a page number of a PDF conversion ("- 8 -", "第3页") is not a cell: it would shift a row
-                out.append(Token(BLANK_LINE, "", line, lineno))
-                continue
-            cells = [normalize(line).strip()]
-        n_cells = len(cells)
-        explicit = "|" in line or "\t" in line
-        for cell in cells:
-            if not cell:
-                out.append(Token(EMPTY, "", "", lineno, n_cells, explicit))
-                continue
-            for part, kind in _split_cell(cell):
-                out.append(Token(kind, squash(part), part, lineno, n_cells, explicit))
-        if cells:
-            out.append(Token(EOL, "", "", lineno, n_cells))
+        for kind, text, raw, n_cells, explicit in _line_tokens(lines[idx]):
+            out.append(Token(kind, text, raw, lineno, n_cells, explicit))
     return out
