@@ -71,7 +71,8 @@ format: $(STAMP)
 clean:
 	rm -rf .pytest_cache .ruff_cache .hypothesis build *.egg-info
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
-	rm -f *.duckdb.building *.duckdb.building.wal
+	rm -f *.duckdb.building *.duckdb.building.wal *.duckdb.building.prev
+	rm -rf *.duckdb.building.tmp
 
 distclean: clean
 	rm -rf $(VENV) .dagster

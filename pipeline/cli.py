@@ -1,16 +1,22 @@
 """Command line: `python -m pipeline ingest --raw DIR --db PATH`.
 
-Runs the same Dagster asset graph (and checks) as the UI and the schedule, in this process, on a throwaway
-instance in a temporary folder: no DAGSTER_HOME needed, nothing left behind but the database.
+Runs the same Dagster asset graph (and checks) as the UI and the schedule, in this process, on an in-memory
+instance with an in-memory IO manager: no DAGSTER_HOME needed, nothing written but the database (and its
+lock file), so even a killed run leaves nothing to clean up (a stale staging file is removed by the next run).
 """
 
 import argparse
 import logging
+import os
 import sys
-import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+
+# = pipeline.intake.DEFAULT_MAX_MB and pipeline.defs.resources.DEFAULT_LOCK_TIMEOUT (not imported: that pulls
+# in the parser and Dagster, and `--help` should stay fast; tests/test_cli.py checks they agree)
+DEFAULT_MAX_MB = 20.0
+DEFAULT_LOCK_TIMEOUT = 3600.0
 
 DESCRIPTION = """\
 Turn Chinese government information-disclosure annual reports (政府信息公开工作年度报告) into an
@@ -19,11 +25,16 @@ analytical DuckDB database."""
 INGEST_DESCRIPTION = """\
 Scan the raw folder, parse every report, load the tables and views into a staging file beside the
 database, run the data checks, and atomically replace the database with it. Analysts may keep the
-previous database open (read-only) meanwhile.
+previous database open (read-only) meanwhile. Every file ever seen is listed in the `files` table with
+its status (parsed, parsed_with_issues, not_a_report, failed, empty, too_large, unreadable, duplicate,
+superseded, removed); the summary counts them.
+
+One build of a database at a time: a second run waits for the first to publish (see --lock-timeout).
+A run that is interrupted (Ctrl-C, kill, power loss) leaves the previous database as it was.
 
 Exit status: 0 when the run completed, also if some files could not be parsed (they are listed in the
-parse_issues table and counted in the summary); 1 when the run failed (e.g. the raw folder is missing);
-2 on a usage error."""
+files and parse_issues tables and counted in the summary); 1 when the run failed (e.g. the raw folder is
+missing, or another build held the database longer than --lock-timeout); 2 on a usage error."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +63,22 @@ def build_parser() -> argparse.ArgumentParser:
         "replaced only once the new one is complete (default: %(default)s)",
     )
     ingest.add_argument(
+        "--max-file-mb",
+        metavar="MB",
+        type=_positive_float,
+        default=None,
+        help="files larger than this are not read, status too_large (default: env MAX_FILE_MB, else "
+        f"{DEFAULT_MAX_MB:g}; 1 MB = 2**20 bytes)",
+    )
+    ingest.add_argument(
+        "--lock-timeout",
+        metavar="SECONDS",
+        type=_non_negative_float,
+        default=DEFAULT_LOCK_TIMEOUT,
+        help="how long to wait for another build of the same database to finish; 0 = refuse at once "
+        "(default: %(default)g)",
+    )
+    ingest.add_argument(
         "-v",
         "--verbose",
         action="store_true",
@@ -60,21 +87,58 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_float(text: str) -> float:
+    value = _non_negative_float(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of 0 or more: {text!r}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "ingest":
-        return ingest(args.raw, args.db, verbose=args.verbose)
+        return ingest(
+            args.raw,
+            args.db,
+            verbose=args.verbose,
+            max_file_mb=args.max_file_mb,
+            lock_timeout=args.lock_timeout,
+        )
     raise AssertionError(args.command)  # argparse only lets known commands through
 
 
-def ingest(raw: Path, db: Path, *, verbose: bool = False) -> int:
+def ingest(
+    raw: Path,
+    db: Path,
+    *,
+    verbose: bool = False,
+    max_file_mb: float | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> int:
     raw, db = raw.expanduser().absolute(), db.expanduser().absolute()
+    if max_file_mb is None:
+        try:
+            max_file_mb = _positive_float(os.environ.get("MAX_FILE_MB") or str(DEFAULT_MAX_MB))
+        except argparse.ArgumentTypeError as exc:
+            print(f"error: MAX_FILE_MB {exc}", file=sys.stderr)
+            return 2
     if not raw.is_dir():
         # A usage mistake, not a failed run: say so without a Dagster traceback.
         print(f"error: raw folder not found: {raw}", file=sys.stderr)
         return 1
 
-    level = "INFO" if verbose else "WARNING"
+    # Dagster logs its step events (STEP_START, STEP_SUCCESS, ...) at DEBUG.
+    level = "DEBUG" if verbose else "WARNING"
     if not verbose:
         warnings.filterwarnings("ignore", module="dagster")  # beta/preview notices are not for CLI users
     # Imported here so `--help` stays fast.
@@ -85,21 +149,24 @@ def ingest(raw: Path, db: Path, *, verbose: bool = False) -> int:
     from pipeline.defs.resources import PipelineSettings, build_resources
 
     logging.getLogger("dagster").setLevel(level)
-    settings = PipelineSettings(raw_dir=str(raw), db_path=str(db))
-    with tempfile.TemporaryDirectory(prefix="pipeline-ingest-") as tmp:
-        with dg.DagsterInstance.ephemeral(tempdir=tmp) as instance:
-            result = dg.materialize(
-                [*ASSETS, *CHECKS],
-                resources=build_resources(settings),
-                instance=instance,
-                raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": level}}}},
-            )
+    settings = PipelineSettings(raw_dir=str(raw), db_path=str(db), max_file_mb=max_file_mb)
+    # Step outputs stay in memory (all steps run in this process): nothing on disk to leave behind.
+    resources = build_resources(settings, lock_timeout) | {"io_manager": dg.InMemoryIOManager()}
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize(
+            [*ASSETS, *CHECKS],
+            resources=resources,
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": level}}}},
+        )
     if not result.success:
         for message, steps in _step_failures(result).items():
             print(f"error: the ingest run failed in {', '.join(steps)}: {message}", file=sys.stderr)
         print(f"error: {db} was not changed", file=sys.stderr)
         return 1
+    # A file name the terminal cannot show must not fail a run that has published.
+    sys.stdout.reconfigure(errors="backslashreplace")
     print(_summary(result))
     return 0
 
@@ -133,9 +200,19 @@ def _metadata(result, asset: str) -> dict:
     return {k: v.value for k, v in materializations[-1].metadata.items()} if materializations else {}
 
 
+def files_line(by_status: dict[str, int]) -> str:
+    """'parsed 4, duplicate 1, removed 2 = 7 files seen': the counts by status, in STATUSES order."""
+    from pipeline.ledger import STATUSES
+
+    order = {status: i for i, status in enumerate(STATUSES)}
+    counts = sorted(by_status.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+    total = sum(by_status.values())
+    parts = ", ".join(f"{status} {n}" for status, n in counts) or "none"
+    return f"{parts} = {total} {'file' if total == 1 else 'files'} seen"
+
+
 def _summary(result) -> str:
     manifest = _metadata(result, "raw_manifest")
-    parsed = _metadata(result, "parsed_reports")
     published = _metadata(result, "published_database")
     units = _metadata(result, "report_units").get("by_status", {})
     anomalies = _metadata(result, "anomaly_views")
@@ -143,15 +220,8 @@ def _summary(result) -> str:
     status_text = ", ".join(f"{status} {n}" for status, n in sorted(by_status.items())) or "none"
     checks = result.get_asset_check_evaluations()
     failed_checks = [c for c in checks if not c.passed]
-    files = manifest.get("files", 0)
-    duplicates = files - manifest.get("distinct_contents", files)
     lines = [
-        f"files:        {files} in {manifest.get('raw_dir', '?')}"
-        + (
-            f" ({duplicates} byte-identical {'copy' if duplicates == 1 else 'copies'}, loaded once)"
-            if duplicates
-            else ""
-        ),
+        f"files:        {files_line(published.get('files_by_status', {}))} (raw folder {manifest.get('raw_dir', '?')})",
         f"reports:      {published.get('reports', 0)} ({status_text})",
         f"facts:        {published.get('facts', 0)}",
         f"parse issues: {published.get('parse_issues', 0)}",
@@ -161,7 +231,12 @@ def _summary(result) -> str:
     ]
     for check in failed_checks:
         lines.append(f"  WARNING {check.check_name}: {check.description or 'failed'}")
-    for file_name in parsed.get("failed_files", []):
-        lines.append(f"  could not parse: {file_name} (see parse_issues)")
+    problems = published.get("problem_files", [])
+    for problem in problems:
+        lines.append(f"  {problem['status']}: {problem['file_name']}: {problem['detail']}")
+    if published.get("problem_files_total", 0) > len(problems):
+        lines.append(
+            f"  ... and {published['problem_files_total'] - len(problems)} more: query the files table"
+        )
     lines.append(f"database:     {published.get('path')}")
     return "\n".join(lines)

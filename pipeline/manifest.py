@@ -2,13 +2,18 @@
 
 A report's identity is its content, not its name: `report_id_for(sha256)` gives the same id to a file that was
 renamed or moved, and two byte-identical files get the same id (the loader keeps one of them).
+
+`scan_raw` also returns the paths it saw but did not read (links it does not follow, special files, files
+the OS refused to open), each with the reason, so the file ledger can account for them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 # Top-level files that describe the folder rather than being reports.
@@ -20,14 +25,30 @@ _CHUNK_SIZE = 1 << 20  # 1 MiB: bounded memory whatever the file size
 
 @dataclass(frozen=True)
 class RawFile:
-    file_name: str  # POSIX path relative to the raw folder, e.g. "2023/hunan/x.txt"
+    file_name: str  # POSIX path relative to the raw folder, e.g. "2023/hunan/x.txt" (see display_name)
     path: Path  # raw_dir / file_name (a symlink stays a symlink path; opening it follows it)
     sha256: str  # lowercase hex digest of the content
     size_bytes: int
+    # st_mtime_ns of the file when it was hashed; None when not known (a RawFile made by hand)
+    modified_ns: int | None = field(default=None, compare=False)
 
     @property
     def report_id(self) -> str:
         return report_id_for(self.sha256)
+
+
+@dataclass(frozen=True)
+class SkippedPath:
+    """A path below the raw folder that was seen but not read."""
+
+    file_name: str
+    reason: str  # a sentence for a person
+
+
+@dataclass(frozen=True)
+class RawScan:
+    files: list[RawFile]  # sorted by file_name
+    skipped: list[SkippedPath]  # sorted by file_name
 
 
 def report_id_for(sha256: str) -> str:
@@ -38,33 +59,58 @@ def report_id_for(sha256: str) -> str:
     return digest[:16]
 
 
-def scan_raw_folder(raw_dir: Path) -> list[RawFile]:
-    """Every regular file below raw_dir, hashed, sorted by file_name.
+def display_name(rel: PurePosixPath) -> str:
+    """The relative path as text that any database can store: a name that is not valid UTF-8 (e.g. GBK
+    bytes from a zip made on Chinese Windows) keeps its undecodable bytes as \\xNN escapes."""
+    return os.fsencode(rel.as_posix()).decode("utf-8", errors="backslashreplace")
 
-    Skipped: hidden files and directories (name starts with "."), a top-level units.csv and README*,
-    anything that is not a regular file, symlinks whose target lies outside raw_dir or does not exist,
-    and symlinked directories (their targets inside raw_dir are scanned in place; this also rules out loops).
-    A symlink to a regular file inside raw_dir is listed under the link's own name.
+
+def scan_raw_folder(raw_dir: Path) -> list[RawFile]:
+    """Every regular file below raw_dir, hashed, sorted by file_name (see scan_raw for what is skipped)."""
+    return scan_raw(raw_dir).files
+
+
+def scan_raw(raw_dir: Path) -> RawScan:
+    """Every regular file below raw_dir, hashed, sorted by file_name; and the paths seen but not read.
+
+    Skipped silently: hidden files and directories (name starts with "."), a top-level units.csv and
+    README*, and symlinked directories whose target is inside raw_dir (scanned in place; this also rules
+    out loops). Skipped with a reason: symlinks whose target lies outside raw_dir or does not exist (never
+    followed), anything that is not a regular file (a pipe, a socket, a device), and files that cannot be
+    opened. A symlink to a regular file inside raw_dir is listed under the link's own name.
     """
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise NotADirectoryError(f"raw folder not found or not a directory: {raw_dir}")
     found: list[RawFile] = []
-    for rel in list_raw_files(raw_dir):
+    skipped: list[SkippedPath] = []
+    for rel, reason in _walk(raw_dir, raw_dir.resolve(), PurePosixPath()):
+        name = display_name(rel)
+        if reason is not None:
+            skipped.append(SkippedPath(name, reason))
+            continue
         path = raw_dir.joinpath(*rel.parts)
-        sha256, size = _hash_file(path)
-        found.append(RawFile(file_name=rel.as_posix(), path=path, sha256=sha256, size_bytes=size))
+        try:
+            sha256, size, modified_ns = _hash_file(path)
+        except FileNotFoundError:
+            continue  # removed between the listing and the read: not in the folder any more
+        except OSError as exc:
+            skipped.append(SkippedPath(name, f"The file could not be read: {exc.strerror or exc}."))
+            continue
+        found.append(RawFile(name, path, sha256, size, modified_ns))
     found.sort(key=lambda f: f.file_name)
-    return found
+    skipped.sort(key=lambda s: s.file_name)
+    return RawScan(found, skipped)
 
 
 def list_raw_files(raw_dir: Path) -> list[PurePosixPath]:
     """The report files below raw_dir as relative paths, without hashing: the files scan_raw_folder reads."""
     raw_dir = Path(raw_dir)
-    return list(_walk(raw_dir, raw_dir.resolve(), PurePosixPath()))
+    return [rel for rel, reason in _walk(raw_dir, raw_dir.resolve(), PurePosixPath()) if reason is None]
 
 
-def _walk(directory: Path, root: Path, rel_dir: PurePosixPath):
+def _walk(directory: Path, root: Path, rel_dir: PurePosixPath) -> Iterator[tuple[PurePosixPath, str | None]]:
+    """(relative path, None) for a file to read, (relative path, reason) for a path seen and not read."""
     with os.scandir(directory) as it:
         entries = sorted(it, key=lambda e: e.name)
     for entry in entries:
@@ -74,32 +120,50 @@ def _walk(directory: Path, root: Path, rel_dir: PurePosixPath):
         if not rel_dir.parts and _skipped_top_level(entry.name):
             continue
         if entry.is_symlink():
-            if _is_file_inside(Path(entry.path), root):
-                yield rel
+            reason = _link_reason(Path(entry.path), root)
+            if reason != _SCANNED_IN_PLACE:
+                yield rel, reason
         elif entry.is_dir(follow_symlinks=False):
             yield from _walk(Path(entry.path), root, rel)
         elif entry.is_file(follow_symlinks=False):
-            yield rel
+            yield rel, None
+        else:
+            yield rel, "Not a regular file (a pipe, socket or device): not read."
+
+
+_SCANNED_IN_PLACE = "a link to a folder inside the raw folder"
 
 
 def _skipped_top_level(name: str) -> bool:
     return name in _TOP_LEVEL_SKIP_EXACT or name.startswith(_TOP_LEVEL_SKIP_PREFIX)
 
 
-def _is_file_inside(link: Path, root: Path) -> bool:
+def _link_reason(link: Path, root: Path) -> str | None:
+    """None for a link to a regular file inside root (read under the link's name), else why it is skipped."""
     try:
         target = link.resolve(strict=True)
     except (OSError, RuntimeError):  # broken link or a symlink loop
-        return False
-    return target.is_relative_to(root) and target.is_file()
+        return "A broken symbolic link (its target does not exist): not followed."
+    if not target.is_relative_to(root):
+        return "A symbolic link to a path outside the raw folder: not followed."
+    if target.is_dir():
+        return _SCANNED_IN_PLACE
+    if not target.is_file():
+        return "A symbolic link to something that is not a regular file: not followed."
+    return None
 
 
-def _hash_file(path: Path) -> tuple[str, int]:
+def _hash_file(path: Path) -> tuple[str, int, int]:
     digest = hashlib.sha256()
     size = 0
-    with open(path, "rb") as f:
+    # O_NONBLOCK: a FIFO swapped in after the listing must not hang the scan
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(0, "not a regular file")
         while chunk := f.read(_CHUNK_SIZE):
             digest.update(chunk)
             size += len(chunk)
     # size counted from the bytes hashed, so the two always describe the same content
-    return digest.hexdigest(), size
+    return digest.hexdigest(), size, st.st_mtime_ns

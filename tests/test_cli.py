@@ -47,7 +47,9 @@ def test_ingest_prints_a_summary(tmp_path, raw_dir):
     proc = cli("ingest", "--raw", str(raw_dir), "--db", str(db), cwd=work)
 
     assert proc.returncode == 0, proc.stderr
-    assert re.search(r"^files:\s+5\b", proc.stdout, re.M), proc.stdout
+    assert re.search(
+        rf"^files:\s+parsed 5 = 5 files seen \(raw folder {re.escape(str(raw_dir))}\)$", proc.stdout, re.M
+    ), proc.stdout
     assert re.search(r"^reports:\s+5 \(parsed 5\)", proc.stdout, re.M), proc.stdout
     assert re.search(r"^facts:\s+1000$", proc.stdout, re.M), proc.stdout
     assert re.search(r"^parse issues:\s+0$", proc.stdout, re.M), proc.stdout
@@ -84,10 +86,45 @@ def test_help_explains_the_options(tmp_path):
     proc = cli("ingest", "--help", cwd=tmp_path)
 
     assert proc.returncode == 0
-    for option in ("--raw DIR", "--db PATH", "--verbose"):
+    for option in ("--raw DIR", "--db PATH", "--max-file-mb MB", "--lock-timeout SECONDS", "--verbose"):
         assert option in proc.stdout
     assert "Exit status" in proc.stdout
 
 
 def test_unknown_command_is_a_usage_error(tmp_path):
     assert cli("frobnicate", cwd=tmp_path).returncode == 2
+
+
+def test_cli_defaults_agree_with_the_pipeline():
+    from pipeline import cli
+    from pipeline.defs.resources import DEFAULT_LOCK_TIMEOUT
+    from pipeline.intake import DEFAULT_MAX_MB
+
+    assert cli.DEFAULT_MAX_MB == DEFAULT_MAX_MB
+    assert cli.DEFAULT_LOCK_TIMEOUT == DEFAULT_LOCK_TIMEOUT
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "nan"])
+def test_a_bad_size_limit_is_a_usage_error(tmp_path, raw_dir, value):
+    proc = cli("ingest", "--raw", str(raw_dir), "--db", "x.duckdb", "--max-file-mb", value, cwd=tmp_path)
+
+    assert proc.returncode == 2
+    assert "--max-file-mb" in proc.stderr
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_a_run_leaves_no_temporary_files(tmp_path, raw_dir):
+    # The CLI keeps Dagster's instance and step outputs in memory: TMPDIR stays empty after a run (and
+    # after a killed one: see test_fault_injection).
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "ingest", "--raw", str(raw_dir), "--db", "x.duckdb"],
+        cwd=tmp_path,
+        env=ENV | {"TMPDIR": str(tmp)},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert list(tmp.iterdir()) == []

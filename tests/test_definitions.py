@@ -8,23 +8,31 @@ from pipeline.defs.checks import ANOMALY_RULES
 # The asset graph: each asset key and the keys it depends on. Change this on purpose, not by accident.
 EXPECTED_GRAPH = {
     "raw_manifest": set(),
-    "parsed_reports": {"raw_manifest"},
+    "file_intake": {"raw_manifest"},
+    "parsed_reports": {"file_intake"},
     "report_units": {"parsed_reports"},
     "narrative_claims": {"parsed_reports"},
     "reports_table": {"parsed_reports", "report_units"},
     "facts_table": {"parsed_reports"},
-    "parse_issues_table": {"parsed_reports"},
+    "parse_issues_table": {"parsed_reports", "file_intake"},
+    "files_table": {"file_intake", "parsed_reports", "reports_table"},
     "divisions_table": set(),
     "analyst_views": {"reports_table", "facts_table", "parse_issues_table"},
-    "rollup_views": {"reports_table", "facts_table", "divisions_table"},
-    "anomaly_views": {"narrative_claims", "reports_table", "facts_table", "parse_issues_table"},
+    "rollup_views": {"reports_table", "facts_table", "divisions_table", "files_table"},
+    "anomaly_views": {
+        "narrative_claims",
+        "reports_table",
+        "facts_table",
+        "parse_issues_table",
+        "files_table",
+    },
     "published_database": {"analyst_views", "rollup_views", "anomaly_views"},
 }
 
 EXPECTED_CHECKS = {
     ("facts_table", "facts_use_taxonomy_codes"),
     ("facts_table", "facts_value_matches_state"),
-    ("reports_table", "every_file_accounted_for"),
+    ("files_table", "every_file_accounted_for"),
 } | {("facts_table", f"anomaly_{rule}") for rule in ANOMALY_RULES}
 
 
@@ -84,11 +92,15 @@ def test_settings_from_env(monkeypatch, tmp_path):
 
     monkeypatch.setenv("RAW_DIR", str(tmp_path / "in"))
     monkeypatch.setenv("REPORT_DB", str(tmp_path / "out.duckdb"))
+    monkeypatch.setenv("MAX_FILE_MB", "0.5")
     settings = PipelineSettings.from_env()
     assert settings.raw_path == tmp_path / "in"
     assert settings.target == tmp_path / "out.duckdb"
+    assert settings.max_file_bytes == 512 * 1024
 
     monkeypatch.delenv("RAW_DIR")
     monkeypatch.delenv("REPORT_DB")
+    monkeypatch.delenv("MAX_FILE_MB")
     assert PipelineSettings.from_env().raw_dir == "raw"
     assert PipelineSettings.from_env().db_path == "report.duckdb"
+    assert PipelineSettings.from_env().max_file_mb == 20

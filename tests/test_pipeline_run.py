@@ -57,9 +57,9 @@ def run_job(raw_dir: Path, db_path: Path, tmp_path: Path, *, selection=None, loc
     )
 
 
-def query(db_path: Path, sql: str) -> list[tuple]:
+def query(db_path: Path, sql: str, params: list | None = None) -> list[tuple]:
     with duckdb.connect(str(db_path), read_only=True) as con:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params or []).fetchall()
 
 
 def failure_messages(result) -> str:
@@ -86,6 +86,10 @@ def test_full_run_publishes_the_database(raw_dir, db_path, tmp_path):
     assert query(db_path, "SELECT count(*) FROM reports") == [(5,)]
     assert query(db_path, "SELECT count(*) FROM facts") == [(5 * CELLS_PER_SEED,)]
     assert query(db_path, "SELECT DISTINCT parse_status FROM reports") == [("parsed",)]
+    assert query(db_path, "SELECT status, count(*), count(report_id) FROM files GROUP BY 1") == [
+        ("parsed", 5, 5)
+    ]
+    assert query(db_path, "SELECT count(*) FROM reports WHERE is_current") == [(5,)]
     assert query(db_path, "SELECT count(*) FROM applications") != [(0,)]  # the views were published too
     assert_no_build_left(db_path)
 
@@ -126,6 +130,8 @@ def test_full_run_publishes_the_database(raw_dir, db_path, tmp_path):
     assert published["path"].value == str(db_path)
     assert published["reports"].value == 5
     assert published["facts"].value == 1000
+    assert published["files_by_status"].value == {"parsed": 5}
+    assert published["files_seen"].value == 5
     assert result.asset_materializations_for_node("parsed_reports")[0].metadata["cells"].value == 1000
     assert result.asset_materializations_for_node("raw_manifest")[0].metadata["files"].value == 5
 
@@ -166,6 +172,8 @@ def test_a_parser_crash_on_one_file_does_not_stop_the_run(raw_dir, db_path, tmp_
     )
     assert (file_name, severity, code) == (broken, "error", "parser_exception")
     assert "simulated parser bug" in message
+    [(status, detail)] = query(db_path, "SELECT status, detail FROM files WHERE file_name = ?", [broken])
+    assert status == "failed" and "simulated parser bug" in detail
     base = {"facts_use_taxonomy_codes", "facts_value_matches_state", "every_file_accounted_for"}
     assert all(c.passed for c in result.get_asset_check_evaluations() if c.check_name in base)
 
@@ -187,7 +195,7 @@ def test_a_result_breaking_the_contract_becomes_a_failed_report(raw_dir, db_path
     result = run_job(raw_dir, db_path, tmp_path)
 
     assert result.success, failure_messages(result)
-    assert query(db_path, f"SELECT parse_status FROM reports WHERE file_name = '{broken}'") == [("failed",)]
+    assert query(db_path, "SELECT parse_status FROM reports WHERE file_name = ?", [broken]) == [("failed",)]
     assert query(db_path, "SELECT code FROM parse_issues") == [("parser_contract_violation",)]
 
 

@@ -85,3 +85,9 @@ def test_hidden_files_are_ignored(raw_dir):
 
 def test_missing_folder_is_skipped(tmp_path):
     assert isinstance(tick(tmp_path / "nowhere", None), dg.SkipReason)
+
+
+def test_a_file_name_that_is_not_utf8_is_listed(raw_dir):
+    cursor = assert_requests_a_run(tick(raw_dir, None))
+    (raw_dir / os.fsdecode("报告".encode("gb18030") + b".txt")).write_bytes(b"x")
+    assert assert_requests_a_run(tick(raw_dir, cursor)) != cursor

@@ -43,7 +43,7 @@ def fact(con, report_id, table, row, col):
 
 def test_schema_creates_tables_and_taxonomy(con):
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    assert tables == {"reports", "facts", "parse_issues", "taxonomy"}
+    assert tables == {"reports", "facts", "parse_issues", "taxonomy", "files"}
     assert con.execute("SELECT count(*) FROM taxonomy").fetchone() == (229,)
     # codes kept exactly as written in the csv (no numeric coercion of '1', '3_1', ...)
     assert con.execute(
@@ -63,9 +63,9 @@ def test_load_two_reports_exact_rows(con, sample_entries):
         "division_candidates, division_evidence) FROM reports ORDER BY file_name"
     ).fetchall() == [
         (raw_b.sha256[:16], "b.txt", raw_b.sha256, "乙市教育局", 2019, "2019", None, None, None,
-         "parsed_with_issues", "0.1.0", datetime(2024, 5, 1, 8, 30)),
+         "parsed_with_issues", "0.1.0", datetime(2024, 5, 1, 8, 30), True),
         (raw_a.sha256[:16], "hunan/a.txt", raw_a.sha256, "甲镇人民政府", 2023, "2021", date(2023, 1, 1),
-         date(2023, 12, 31), date(2024, 1, 20), "parsed", "0.1.0", datetime(2024, 5, 1, 8, 30)),
+         date(2023, 12, 31), date(2024, 1, 20), "parsed", "0.1.0", datetime(2024, 5, 1, 8, 30), True),
     ]  # fmt: skip
     a, b = raw_a.report_id, raw_b.report_id
     # t3: applicant_type is the Chinese column label; unit_name/year copied from the report

@@ -37,7 +37,12 @@ def counts(path) -> tuple[int, int]:
 
 def test_build_database_publishes_and_cleans_up(tmp_path, sample_entries):
     target = tmp_path / "report.duckdb"
-    assert build_database(target, sample_entries, INGESTED) == {"reports": 3, "facts": 34, "parse_issues": 2}
+    assert build_database(target, sample_entries, INGESTED) == {
+        "reports": 3,
+        "facts": 34,
+        "parse_issues": 2,
+        "files": 3,
+    }
     assert counts(target) == (3, 34)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.duckdb", "report.duckdb.lock"]
     with duckdb.connect(str(target), read_only=True) as con:  # views are in the published file
@@ -88,8 +93,11 @@ def test_begin_build_removes_stale_staging(tmp_path):
     target = tmp_path / "report.duckdb"
     (tmp_path / "report.duckdb.building").write_bytes(b"half a database from a crashed run")
     (tmp_path / "report.duckdb.building.wal").write_bytes(b"its wal")
+    (tmp_path / "report.duckdb.building.tmp").mkdir()  # DuckDB's spill folder
+    (tmp_path / "report.duckdb.building.tmp" / "spill.block").write_bytes(b"x")
     staging = begin_build(target)
     assert not staging.exists() and not (tmp_path / "report.duckdb.building.wal").exists()
+    assert not (tmp_path / "report.duckdb.building.tmp").exists()
 
 
 READER = textwrap.dedent(
@@ -224,5 +232,5 @@ def test_writer_lock_makes_a_second_builder_wait(tmp_path, sample_entries):
         build.join(0.2)  # give a broken lock the chance to let it through
         assert build.is_alive() and not results and not target.exists()
     build.join(SUBPROCESS_TIMEOUT)
-    assert results == [{"reports": 2, "facts": 27, "parse_issues": 2}]
+    assert results == [{"reports": 2, "facts": 27, "parse_issues": 2, "files": 2}]
     assert counts(target) == (2, 27)

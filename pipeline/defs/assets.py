@@ -1,8 +1,10 @@
 """The asset graph: raw folder -> parsed reports -> tables in a staging database -> views -> published file.
 
-    raw_manifest -> parsed_reports -> reports_table ------\\
-                                   -> facts_table --------+-> analyst_views -> published_database
-                                   -> parse_issues_table -/
+    raw_manifest -> file_intake -> parsed_reports -> reports_table ------\\
+                                                  -> facts_table --------+-> analyst_views -> published_database
+                                                  -> parse_issues_table -/
+                                    reports_table -> files_table (the ledger; marks superseded reports)
+                                                        -> rollup_views, anomaly_views -> published_database
 
 The table assets write into the run's staging build (see resources.py for why that is safe); nothing is
 visible to analysts until published_database swaps the finished file in.
@@ -14,11 +16,22 @@ from collections import Counter
 import dagster as dg
 
 from pipeline.defs.resources import PipelineSettings, ReportDatabase
-from pipeline.manifest import RawFile, scan_raw_folder
+from pipeline.intake import Verdict, screen_scan
+from pipeline.ledger import ledger_records, status_counts
+from pipeline.manifest import RawFile, RawScan, scan_raw
 from pipeline.parsing import ParsedReport, parse_report
 from pipeline.parsing.model import ERROR, FAILED, Issue, ReportMeta
 from pipeline.parsing.narrative import Claim, claims_from_source
-from pipeline.store import create_views, load_facts, load_parse_issues, load_reports, unique_entries
+from pipeline.store import (
+    create_views,
+    load_facts,
+    load_files,
+    load_parse_issues,
+    load_rejection_issues,
+    load_reports,
+    mark_superseded,
+    unique_entries,
+)
 from pipeline.store.anomalies import create_anomalies, load_narrative_claims
 
 # The loader's own per-cell contract rule (private until pipeline.store exposes it).
@@ -31,32 +44,69 @@ Entry = tuple[RawFile, ParsedReport]
 
 INGEST = "ingest"
 DATABASE = "database"
+# Statuses of the files that gave no data: listed one by one in the run's summary.
+PROBLEM_STATUSES = ("not_a_report", "failed", "empty", "too_large", "unreadable")
 
 
 @dg.asset(
     group_name=INGEST,
     kinds={"python"},
     description=(
-        "Every report file below the raw folder with its size and sha256 (hidden files, README* and a "
-        "top-level units.csv are skipped). A file's report_id is derived from its content hash."
+        "Every report file below the raw folder with its size, modification time and sha256 (hidden files, "
+        "README* and a top-level units.csv are skipped), and the paths seen but not read (links leaving the "
+        "folder, special files, files the OS refused). A file's report_id is derived from its content hash."
     ),
 )
-def raw_manifest(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.Output[list[RawFile]]:
+def raw_manifest(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.Output[RawScan]:
     raw_dir = settings.raw_path
     try:
-        files = scan_raw_folder(raw_dir)
+        scan = scan_raw(raw_dir)
     except NotADirectoryError as exc:
         raise dg.Failure(description=f"raw folder not found: {raw_dir}") from exc
+    files = scan.files
     distinct = len({f.sha256 for f in files})
     if not files:
         context.log.warning(f"no report files in {raw_dir}")
+    for skipped in scan.skipped:
+        context.log.info(f"not read: {skipped.file_name}: {skipped.reason}")
     return dg.Output(
-        files,
+        scan,
         metadata={
             "raw_dir": dg.MetadataValue.path(str(raw_dir)),
             "files": len(files),
             "bytes": sum(f.size_bytes for f in files),
             "distinct_contents": distinct,
+            "not_read": len(scan.skipped),
+        },
+    )
+
+
+@dg.asset(
+    group_name=INGEST,
+    kinds={"python"},
+    description=(
+        "Each path of the raw manifest screened before parsing: empty, too large (the max_file_mb setting; "
+        "never opened), or unreadable (binary, undecodable, not followed) files are rejected with the reason; "
+        "the others go to the parser."
+    ),
+)
+def file_intake(
+    context: dg.AssetExecutionContext, raw_manifest: RawScan, settings: PipelineSettings
+) -> dg.Output[list[Verdict]]:
+    verdicts = screen_scan(raw_manifest, settings.max_file_bytes)
+    rejected = [v for v in verdicts if not v.accepted]
+    for v in rejected:
+        context.log.info(f"{v.status}: {v.file_name}: {v.detail}")
+    by_status = Counter(v.status or "accepted" for v in verdicts)
+    return dg.Output(
+        verdicts,
+        metadata={
+            "accepted": by_status.get("accepted", 0),
+            "by_status": dg.MetadataValue.json(dict(sorted(by_status.items()))),
+            "max_file_mb": settings.max_file_mb,
+            "rejected_files": dg.MetadataValue.json(
+                [{"file_name": v.file_name, "status": v.status, "detail": v.detail} for v in rejected[:50]]
+            ),
         },
     )
 
@@ -91,14 +141,18 @@ def parse_one(file: RawFile) -> ParsedReport:
     group_name=INGEST,
     kinds={"python"},
     description=(
-        "Each raw file parsed into report metadata, table cells and issues (a list of (RawFile, "
-        "ParsedReport)). A file the parser crashes on becomes a report with parse_status 'failed' and an "
-        "error issue; the run goes on."
+        "Each raw file accepted by file_intake parsed into report metadata, table cells and issues (a list "
+        "of (RawFile, ParsedReport)). A file the parser crashes on becomes a report with parse_status "
+        "'failed' and an error issue; the run goes on."
     ),
 )
-def parsed_reports(context: dg.AssetExecutionContext, raw_manifest: list[RawFile]) -> dg.Output[list[Entry]]:
+def parsed_reports(context: dg.AssetExecutionContext, file_intake: list[Verdict]) -> dg.Output[list[Entry]]:
     entries: list[Entry] = []
-    for file in raw_manifest:
+    for verdict in file_intake:
+        if not verdict.accepted:
+            continue
+        file = verdict.file
+        assert file is not None
         report = parse_one(file)
         if report.parse_status == FAILED:
             context.log.warning(f"{file.file_name}: {'; '.join(i.message for i in report.issues)}")
@@ -208,12 +262,16 @@ def facts_table(parsed_reports: list[Entry], report_db: ReportDatabase) -> dg.Ma
     kinds={"duckdb"},
     description=(
         "Table `parse_issues` in the staging database: what the parser could not read or was unsure of, "
-        "per report and file (plus a 'duplicate_file' warning per byte-identical copy)."
+        "per report and file (plus a 'duplicate_file' warning per byte-identical copy, and an error per file "
+        "rejected by file_intake)."
     ),
 )
-def parse_issues_table(parsed_reports: list[Entry], report_db: ReportDatabase) -> dg.MaterializeResult:
+def parse_issues_table(
+    parsed_reports: list[Entry], file_intake: list[Verdict], report_db: ReportDatabase
+) -> dg.MaterializeResult:
     with report_db.staging_connection() as con:
         rows = load_parse_issues(con, parsed_reports)
+        rows += load_rejection_issues(con, file_intake)
         by_severity = dict(
             con.execute("SELECT severity, count(*) FROM parse_issues GROUP BY 1 ORDER BY 1").fetchall()
         )
@@ -228,6 +286,38 @@ def parse_issues_table(parsed_reports: list[Entry], report_db: ReportDatabase) -
             "dagster/row_count": rows,
             "by_severity": dg.MetadataValue.json(by_severity),
             "top_codes": dg.MetadataValue.json(top_codes),
+        }
+    )
+
+
+@dg.asset(
+    group_name=DATABASE,
+    kinds={"duckdb"},
+    deps=[reports_table],
+    description=(
+        "Table `files` in the staging database, the file ledger: every file ever seen in the raw folder with "
+        "its status (parsed, parsed_with_issues, not_a_report, failed, empty, too_large, unreadable, "
+        "duplicate, superseded, removed) and why; first_seen and removed files carried over from the "
+        "published database. Marks superseded reports (reports.is_current = false; sql/files)."
+    ),
+)
+def files_table(
+    file_intake: list[Verdict], parsed_reports: list[Entry], report_db: ReportDatabase
+) -> dg.MaterializeResult:
+    history = report_db.file_history()
+    records = ledger_records(file_intake, parsed_reports, history, report_db.ingested_at)
+    with report_db.staging_connection() as con:
+        rows = load_files(con, records)
+        mark_superseded(con)
+        by_status = dict(con.execute("SELECT status, count(*) FROM files GROUP BY 1 ORDER BY 1").fetchall())
+    report_db.mark_written("files")
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": rows,
+            "by_status": dg.MetadataValue.json(by_status),
+            "files_seen": sum(by_status.values()),
+            "carried_over": len(history),
+            "as_built": dg.MetadataValue.json(status_counts(records)),
         }
     )
 
@@ -275,10 +365,11 @@ def divisions_table(report_db: ReportDatabase) -> dg.MaterializeResult:
 @dg.asset(
     group_name=DATABASE,
     kinds={"duckdb"},
-    deps=[reports_table, facts_table, divisions_table],
+    deps=[reports_table, facts_table, divisions_table, files_table],
     description=(
         "County, city and province rollups (rollup_county, rollup_city, rollup_province: sums per area, "
-        "year, cell and unit_level) and the township coverage view, from sql/divisions."
+        "year, cell and unit_level) and the township coverage view, from sql/divisions; current reports only "
+        "(reports.is_current)."
     ),
 )
 def rollup_views(report_db: ReportDatabase) -> dg.MaterializeResult:
@@ -321,10 +412,11 @@ def narrative_claims(parsed_reports: list[Entry]) -> dg.Output[dict[str, list[Cl
 @dg.asset(
     group_name=DATABASE,
     kinds={"duckdb"},
-    deps=[reports_table, facts_table, parse_issues_table],
+    deps=[reports_table, facts_table, parse_issues_table, files_table],
     description=(
         "The anomaly rules of sql/anomalies (the form's own arithmetic, calendar, edition, level and "
-        "narrative checks; one view per rule) and their union view `anomalies`, plus the narrative_claims table."
+        "narrative checks; one view per rule; current reports only) and their union view `anomalies`, plus the "
+        "narrative_claims table."
     ),
 )
 def anomaly_views(
@@ -366,6 +458,13 @@ def published_database(report_db: ReportDatabase) -> dg.MaterializeResult:
         facts, issues = con.execute(
             "SELECT (SELECT count(*) FROM facts), (SELECT count(*) FROM parse_issues)"
         ).fetchone()
+        files = con.execute("SELECT status, count(*) FROM files GROUP BY 1").fetchall()
+        # files that gave no data, for the summary (the rest of them: query the files table)
+        problem_files = con.execute(
+            "SELECT file_name, status, detail FROM files "
+            "WHERE list_contains(?, status) ORDER BY file_name LIMIT 50",
+            [list(PROBLEM_STATUSES)],
+        ).fetchall()
     target = report_db.publish()
     return dg.MaterializeResult(
         metadata={
@@ -375,18 +474,26 @@ def published_database(report_db: ReportDatabase) -> dg.MaterializeResult:
             "reports_by_status": dg.MetadataValue.json(by_status),
             "facts": facts,
             "parse_issues": issues,
+            "files_by_status": dg.MetadataValue.json(dict(files)),
+            "files_seen": sum(n for _, n in files),
+            "problem_files_total": sum(n for s, n in files if s in PROBLEM_STATUSES),
+            "problem_files": dg.MetadataValue.json(
+                [{"file_name": f, "status": s, "detail": d} for f, s, d in problem_files]
+            ),
         }
     )
 
 
 ASSETS = [
     raw_manifest,
+    file_intake,
     parsed_reports,
     report_units,
     narrative_claims,
     reports_table,
     facts_table,
     parse_issues_table,
+    files_table,
     divisions_table,
     analyst_views,
     rollup_views,

@@ -8,9 +8,9 @@ in the UI and the summary, and never stops a run or blocks the publish.
 import dagster as dg
 import duckdb
 
-from pipeline.defs.assets import anomaly_views, facts_table, reports_table
+from pipeline.defs.assets import anomaly_views, facts_table, files_table
 from pipeline.defs.resources import ReportDatabase
-from pipeline.manifest import RawFile
+from pipeline.manifest import RawScan
 from pipeline.store.taxonomy import taxonomy_csv_path
 
 WARN = dg.AssetCheckSeverity.WARN
@@ -92,29 +92,45 @@ def facts_value_matches_state(report_db: ReportDatabase) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(
-    asset=reports_table,
+    asset=files_table,
     additional_ins={"raw_manifest": dg.AssetIn("raw_manifest")},
     description=(
-        "Every file of the raw manifest has its row in reports (by content: a byte-identical copy is "
-        "accounted for by the one row of its content, and listed in parse_issues as duplicate_file)."
+        "Every path of the raw manifest has its row in the files ledger, and every file whose content was "
+        "loaded (parsed, parsed_with_issues, not_a_report, failed, duplicate, superseded) has its row in "
+        "reports (a byte-identical copy through the one row of its content)."
     ),
 )
-def every_file_accounted_for(report_db: ReportDatabase, raw_manifest: list[RawFile]) -> dg.AssetCheckResult:
+def every_file_accounted_for(report_db: ReportDatabase, raw_manifest: RawScan) -> dg.AssetCheckResult:
     try:
         with report_db.read_connection() as con:
-            loaded = {rid for (rid,) in con.execute("SELECT report_id FROM reports").fetchall()}
+            ledger = dict(con.execute("SELECT file_name, status FROM files").fetchall())
+            without_report = [
+                name
+                for (name,) in con.execute(
+                    "SELECT file_name FROM files "
+                    "WHERE status NOT IN ('empty', 'too_large', 'unreadable', 'removed') "
+                    "AND report_id NOT IN (SELECT report_id FROM reports) ORDER BY file_name"
+                ).fetchall()
+            ]
     except (duckdb.Error, OSError) as exc:
         return _unavailable(exc)
-    missing = [f.file_name for f in raw_manifest if f.report_id not in loaded]
+    paths = [f.file_name for f in raw_manifest.files] + [s.file_name for s in raw_manifest.skipped]
+    missing = [name for name in paths if name not in ledger or ledger[name] == "removed"]
+    problems = []
+    if missing:
+        problems.append(f"{len(missing)} raw files have no files row")
+    if without_report:
+        problems.append(f"{len(without_report)} loaded files have no reports row")
     return dg.AssetCheckResult(
-        passed=not missing,
+        passed=not problems,
         severity=WARN,
-        description=None if not missing else f"{len(missing)} raw files have no reports row",
+        description="; ".join(problems) or None,
         metadata={
-            "files": len(raw_manifest),
-            "reports": len(loaded),
-            "files_without_report": len(missing),
+            "files": len(paths),
+            "ledger_rows": len(ledger),
+            "files_without_ledger_row": len(missing),
             "missing_files": dg.MetadataValue.json(missing[:EXAMPLES]),
+            "loaded_files_without_report": dg.MetadataValue.json(without_report[:EXAMPLES]),
         },
     )
 

@@ -13,6 +13,10 @@ and its own staging build, so don't switch executors. On top of that, dagster.ya
 one run at a time, so runs launched from the UI, the schedule or the sensor queue instead of waiting on
 the lock.
 
+The file ledger remembers what earlier builds saw (first_seen, removed files): right after taking the lock,
+and before beginning the staging file, the resource reads the ledger of the published database (see
+pipeline/store/files.py). Holding the lock, no other build can publish in between.
+
 A staging build belongs to the run that began it: published_database refuses to publish unless this same
 run wrote all three tables and the views (a partial selection or a re-execution from failure would
 otherwise publish an incomplete database), and a build that was not published is discarded at teardown.
@@ -28,17 +32,22 @@ import dagster as dg
 import duckdb
 from pydantic import Field, PrivateAttr
 
+from pipeline.intake import DEFAULT_MAX_MB, max_bytes_for
+from pipeline.ledger import FileRecord
 from pipeline.store import (
     BuildLockTimeout,
+    HistoryUnreadable,
     begin_build,
     create_schema,
     discard_build,
     publish,
+    read_file_history,
     writer_lock,
 )
 
 # What published_database needs this run to have written into staging before it publishes.
-BUILD_PARTS = ("reports", "facts", "parse_issues", "views", "divisions", "rollups", "anomalies")
+BUILD_PARTS = ("reports", "facts", "parse_issues", "files", "views", "divisions", "rollups", "anomalies")
+DEFAULT_LOCK_TIMEOUT = 3600.0
 
 
 class PipelineSettings(dg.ConfigurableResource):
@@ -48,13 +57,24 @@ class PipelineSettings(dg.ConfigurableResource):
     db_path: str = Field(
         default="report.duckdb", description="The published DuckDB database file (env REPORT_DB)."
     )
+    max_file_mb: float = Field(
+        default=DEFAULT_MAX_MB,
+        gt=0,
+        description="Files larger than this (in MB of 2**20 bytes) are not read: status too_large "
+        "(env MAX_FILE_MB).",
+    )
 
     @classmethod
     def from_env(cls) -> "PipelineSettings":
         return cls(
             raw_dir=os.environ.get("RAW_DIR") or "raw",
             db_path=os.environ.get("REPORT_DB") or "report.duckdb",
+            max_file_mb=float(os.environ.get("MAX_FILE_MB") or DEFAULT_MAX_MB),
         )
+
+    @property
+    def max_file_bytes(self) -> int:
+        return max_bytes_for(self.max_file_mb)
 
     @property
     def raw_path(self) -> Path:
@@ -73,13 +93,14 @@ class ReportDatabase(dg.ConfigurableResource):
 
     settings: PipelineSettings
     lock_timeout_seconds: float = Field(
-        default=3600.0,
+        default=DEFAULT_LOCK_TIMEOUT,
         description="How long a run waits for another build of the same database to finish before failing.",
     )
 
     _stack: ExitStack | None = PrivateAttr(default=None)
     _staging: Path | None = PrivateAttr(default=None)
     _ingested_at: datetime | None = PrivateAttr(default=None)
+    _history: dict[str, FileRecord] | None = PrivateAttr(default=None)
     _written: set[str] = PrivateAttr(default_factory=set)
     _published: bool = PrivateAttr(default=False)
 
@@ -102,11 +123,18 @@ class ReportDatabase(dg.ConfigurableResource):
                 # Once per run: a second flock from this process would wait for our own lock.
                 stack = ExitStack()
                 try:
-                    stack.enter_context(writer_lock(self.target, timeout=self.lock_timeout_seconds))
+                    stack.enter_context(
+                        writer_lock(self.target, timeout=self.lock_timeout_seconds, on_wait=_log_wait)
+                    )
                 except BuildLockTimeout as exc:
                     stack.close()
                     raise dg.Failure(description=str(exc)) from exc
                 self._stack = stack
+            if self._history is None:
+                try:
+                    self._history = read_file_history(self.target)
+                except HistoryUnreadable as exc:
+                    raise dg.Failure(description=str(exc)) from exc
             staging = begin_build(self.target)
             try:
                 con = duckdb.connect(str(staging))
@@ -120,6 +148,12 @@ class ReportDatabase(dg.ConfigurableResource):
             self._staging = staging
             self._ingested_at = datetime.now(UTC)
         return self._staging
+
+    def file_history(self) -> dict[str, FileRecord]:
+        """The files ledger of the database this build replaces, by file_name (read under the lock)."""
+        self._ensure_build()
+        assert self._history is not None
+        return self._history
 
     @contextmanager
     def staging_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -159,7 +193,7 @@ class ReportDatabase(dg.ConfigurableResource):
             raise dg.Failure(
                 description=(
                     "published_database must run in the same run as reports_table, facts_table, "
-                    "parse_issues_table and analyst_views; this run did not build: "
+                    "parse_issues_table, files_table and the views; this run did not build: "
                     + ", ".join(missing or BUILD_PARTS)
                     + ". Materialize the whole ingest job."
                 )
@@ -185,9 +219,19 @@ class ReportDatabase(dg.ConfigurableResource):
                 self._stack = None
 
 
-def build_resources(settings: PipelineSettings) -> dict[str, dg.ConfigurableResource]:
+def _log_wait(message: str) -> None:
+    # a warning, so that `python -m pipeline ingest` shows why it is not moving
+    dg.get_dagster_logger().warning(message)
+
+
+def build_resources(
+    settings: PipelineSettings, lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT
+) -> dict[str, dg.ConfigurableResource]:
     """The resources of the pipeline for one set of paths (used by Definitions and the CLI alike)."""
-    return {"settings": settings, "report_db": ReportDatabase(settings=settings)}
+    return {
+        "settings": settings,
+        "report_db": ReportDatabase(settings=settings, lock_timeout_seconds=lock_timeout_seconds),
+    }
 
 
 __all__ = ["BUILD_PARTS", "PipelineSettings", "ReportDatabase", "build_resources"]

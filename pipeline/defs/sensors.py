@@ -33,7 +33,9 @@ def raw_folder_listing(raw_dir: Path) -> list[tuple[str, int, int]]:
 
 
 def listing_digest(listing: list[tuple[str, int, int]]) -> str:
-    return hashlib.sha256(json.dumps(sorted(listing), ensure_ascii=False).encode()).hexdigest()
+    # surrogateescape: a file name that is not valid UTF-8 keeps its bytes (and the digest its meaning)
+    text = json.dumps(sorted(listing), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 @dg.sensor(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import replace
 
-from pipeline.parsing.decode import decode
+from pipeline.parsing.decode import MIXED, decode
 from pipeline.parsing.html import html_to_lines, looks_like_html
 from pipeline.parsing.metadata import read_metadata
 from pipeline.parsing.model import (
@@ -154,6 +154,17 @@ def parse_report(data: bytes | str, file_name: str = "") -> ParsedReport:
                     "encoding",
                     f"{file_name or 'The file'} is neither UTF-8 nor GB18030; "
                     "undecodable bytes were replaced.",
+                )
+            )
+            if report.parse_status == PARSED:
+                report.parse_status = PARSED_WITH_ISSUES
+        elif encoding == MIXED:
+            report.issues.append(
+                Issue(
+                    WARNING,
+                    "encoding_mixed",
+                    f"{file_name or 'The file'} mixes encodings: some lines are UTF-8, others GB18030 (GBK); "
+                    "each line was decoded on its own.",
                 )
             )
             if report.parse_status == PARSED:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.ledger import accepted_verdicts, ledger_records
+from pipeline.store.files import load_files, mark_superseded, read_file_history
 from pipeline.store.load import Entry, load_facts, load_parse_issues, load_reports
 from pipeline.store.publish import begin_build, discard_build, publish, writer_lock
 from pipeline.store.schema import create_schema, create_views
@@ -24,14 +26,16 @@ def build_database(
 ) -> dict[str, int]:
     """Build a fresh database from `entries` and publish it atomically as `target`.
 
-    Steps: writer_lock(target) -> begin_build -> connect -> create_schema -> load_reports / load_facts /
-    load_parse_issues -> create_views -> CHECKPOINT -> close -> publish. On any error the staging file is
-    removed and the published target is left as it was. Returns {"reports", "facts", "parse_issues"} row
-    counts. lock_timeout: see writer_lock (None waits for a running build to finish).
+    Steps: writer_lock(target) -> read_file_history(target) -> begin_build -> connect -> create_schema ->
+    load_reports / load_facts / load_parse_issues -> load_files (the ledger, every entry accepted) ->
+    mark_superseded -> create_views -> CHECKPOINT -> close -> publish. On any error the staging file is
+    removed and the published target is left as it was. Returns {"reports", "facts", "parse_issues",
+    "files"} row counts. lock_timeout: see writer_lock (None waits for a running build to finish).
     """
     target = Path(target)
     entries = list(entries)
     with writer_lock(target, timeout=lock_timeout):
+        history = read_file_history(target)
         staging = begin_build(target)
         try:
             con = duckdb.connect(str(staging))
@@ -42,6 +46,9 @@ def build_database(
                     "facts": load_facts(con, entries),
                     "parse_issues": load_parse_issues(con, entries),
                 }
+                records = ledger_records(accepted_verdicts(entries), entries, history, ingested_at)
+                counts["files"] = load_files(con, records)
+                mark_superseded(con)
                 create_views(con)
                 con.execute("CHECKPOINT")
             finally:

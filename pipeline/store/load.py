@@ -48,6 +48,7 @@ REPORTS_SCHEMA = pa.schema(
         ("division_status", pa.string()),
         ("division_candidates", pa.list_(pa.string())),
         ("division_evidence", pa.string()),
+        ("is_current", pa.bool_()),
     ]
 )
 # Filled from pipeline.units.UnitResolution.as_row(); NULL for a report that was not resolved.
@@ -130,6 +131,8 @@ def load_reports(
             "parse_status": report.parse_status,
             "parser_version": report.parser_version,
             "ingested_at": stamp,
+            # every report is current until sql/files marks the older versions (pipeline.store.files)
+            "is_current": True,
         }
         for raw, report in kept
     ]
@@ -203,9 +206,14 @@ def load_parse_issues(con: duckdb.DuckDBPyConnection, entries: Iterable[Entry]) 
     return _replace(con, "parse_issues", [raw.report_id for raw, _ in kept], batch)
 
 
+_TABLES = frozenset({"reports", "facts", "parse_issues"})  # the only names _replace puts into its SQL
+
+
 def _replace(con: duckdb.DuckDBPyConnection, table: str, report_ids: list[str], batch: pa.Table) -> int:
     # Delete-then-insert in one transaction: readers of this connection never see a half-replaced report,
     # and a failure leaves the previous rows in place.
+    if table not in _TABLES:
+        raise ValueError(f"not a table of the store: {table!r}")
     ids = pa.table({"report_id": pa.array(report_ids, pa.string())})
     with transaction(con), registered(con, "_ids", ids), registered(con, "_batch", batch):
         con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM _ids)")

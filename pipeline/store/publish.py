@@ -11,8 +11,9 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -44,21 +45,24 @@ def lock_path(target: Path) -> Path:
 
 
 def begin_build(target: Path) -> Path:
-    """Remove any stale staging file (and its WAL) left by a crashed build; return the fresh staging path.
+    """Remove any stale staging file (its WAL, its spill folder) left by a crashed or killed build; return
+    the fresh staging path.
 
     Call it while holding writer_lock(target): the staging file of a running build would be deleted too.
     """
     staging = staging_path(target)
     staging.parent.mkdir(parents=True, exist_ok=True)
-    staging.unlink(missing_ok=True)
-    wal_path(staging).unlink(missing_ok=True)
+    discard_build(staging)
     return staging
 
 
 def discard_build(staging: Path) -> None:
-    """Remove a staging file (and its WAL) after a failed build; the published file is untouched."""
-    Path(staging).unlink(missing_ok=True)
+    """Remove a staging file, its WAL and DuckDB's spill folder (`<file>.tmp`) after a failed build; the
+    published file is untouched."""
+    staging = Path(staging)
+    staging.unlink(missing_ok=True)
     wal_path(staging).unlink(missing_ok=True)
+    shutil.rmtree(staging.with_name(staging.name + ".tmp"), ignore_errors=True)
 
 
 def publish(staging: Path, target: Path) -> None:
@@ -85,18 +89,22 @@ def publish(staging: Path, target: Path) -> None:
 
 
 @contextmanager
-def writer_lock(target: Path, timeout: float | None = None) -> Iterator[Path]:
+def writer_lock(
+    target: Path, timeout: float | None = None, on_wait: Callable[[str], None] | None = None
+) -> Iterator[Path]:
     """Hold an exclusive lock on `<target>.lock` for the duration of a build.
 
     timeout=None waits as long as it takes; otherwise raise BuildLockTimeout after `timeout` seconds
-    (0 = try once). The lock is an flock on an open file: released by the kernel when the holder exits or
-    crashes, so there is never a stale lock to clean up. The file itself stays (deleting it would race).
+    (0 = try once). on_wait(message) is called once when the lock is held by another build and this one
+    starts waiting for it. The lock is an flock on an open file: released by the kernel when the holder exits
+    or crashes (even on SIGKILL), so there is never a stale lock to clean up. The file itself stays
+    (deleting it would race).
     """
     path = lock_path(target)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        _acquire(fd, path, timeout)
+        _acquire(fd, path, timeout, on_wait)
         # The holder's pid, for the error message another build shows while waiting.
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
@@ -105,26 +113,37 @@ def writer_lock(target: Path, timeout: float | None = None) -> Iterator[Path]:
         os.close(fd)  # releases the flock
 
 
-def _acquire(fd: int, path: Path, timeout: float | None) -> None:
+def _acquire(fd: int, path: Path, timeout: float | None, on_wait: Callable[[str], None] | None) -> None:
+    if _try_lock(fd):
+        return
+    holder = _read_holder(path)
+    running = f"another build of {path.name.removesuffix(LOCK_SUFFIX)} is running{f' (pid {holder})' if holder else ''}"
+    if timeout is not None and timeout <= 0:
+        raise BuildLockTimeout(f"{running}: lock {path} is held")
+    if on_wait is not None:
+        limit = "until it finishes" if timeout is None else f"up to {timeout:g}s for it to finish"
+        on_wait(f"{running}: waiting {limit}")
     if timeout is None:
         fcntl.flock(fd, fcntl.LOCK_EX)
         return
     deadline = time.monotonic() + timeout
     while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                raise
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            holder = _read_holder(path)
-            raise BuildLockTimeout(
-                f"another build of {path.name.removesuffix(LOCK_SUFFIX)} is running"
-                f"{f' (pid {holder})' if holder else ''}: lock {path} still held after {timeout:g}s"
-            )
+            raise BuildLockTimeout(f"{running}: lock {path} still held after {timeout:g}s")
         time.sleep(min(_POLL_SECONDS, remaining))
+        if _try_lock(fd):
+            return
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno not in (errno.EAGAIN, errno.EACCES):
+            raise
+        return False
+    return True
 
 
 def _read_holder(path: Path) -> str:

@@ -35,6 +35,9 @@ CREATE OR REPLACE MACRO anomaly_cell_state(row_code, col_code, cell_state) AS
 -- unit-based rules then find nothing (see their headers). `edition` is the report's format_edition, or
 -- when that is unknown the edition its year calls for (2019 for years up to 2020, else 2021), as the
 -- parser defaults it.
+-- Current reports only (reports.is_current): a report superseded by a newer one of the same unit and year
+-- (sql/files/10_report_versions.sql) is in no rule, and is no one's year-before report. Every rule reads
+-- its reports through this view (or filters its facts by it).
 CREATE OR REPLACE VIEW anomaly_reports AS
 SELECT
     report_id,
@@ -55,7 +58,7 @@ SELECT
     CAST(division_status AS VARCHAR) AS division_status,
     CAST(division_evidence AS VARCHAR) AS division_evidence
 FROM (
-    SELECT * FROM reports
+    SELECT * FROM reports WHERE is_current
     UNION ALL BY NAME
     SELECT
         CAST(NULL AS VARCHAR) AS unit_level,

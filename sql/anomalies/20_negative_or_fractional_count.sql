@@ -4,7 +4,7 @@
 -- (2019 edition, col_code 'change') may be negative, but must still be whole numbers.
 -- One row per cell: the cell's codes, expected NULL, actual = the value; detail says which limit it breaks.
 -- The unit is the fact's measure_unit, else the taxonomy's. Blank, "/" and unread cells have no value and
--- are not checked (no 'info' row: the rule is about the numbers present).
+-- are not checked (no 'info' row: the rule is about the numbers present). Current reports only (anomaly_reports).
 CREATE OR REPLACE VIEW anomaly_negative_or_fractional_count AS
 WITH valued AS (
     SELECT
@@ -18,6 +18,7 @@ WITH valued AS (
     LEFT JOIN (SELECT DISTINCT table_code, row_code, col_code, unit FROM taxonomy) AS t
         ON t.table_code = f.table_code AND t.row_code = f.row_code AND t.col_code = f.col_code
     WHERE f.value IS NOT NULL
+        AND f.report_id IN (SELECT report_id FROM anomaly_reports)
 ),
 checked AS (
     SELECT

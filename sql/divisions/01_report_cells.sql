@@ -5,7 +5,8 @@
 --              and for a cell the parser did not read (missing from facts).
 --   rollup_level: 'township' | 'department' | 'government' (the report of a county, city or province
 --              government itself): each report is in exactly one, so summing over them never double counts.
--- Reports with no province_code (unit unresolved or ambiguous) and non-reports are left out.
+-- Reports with no province_code (unit unresolved or ambiguous), non-reports and superseded reports
+-- (reports.is_current = false: a newer report of the same unit and year replaces them) are left out.
 CREATE OR REPLACE VIEW report_cells AS
 WITH placed AS (
     SELECT
@@ -26,6 +27,7 @@ WITH placed AS (
     WHERE province_code IS NOT NULL
       AND unit_level IS NOT NULL
       AND parse_status <> 'not_a_report'
+      AND is_current
 ),
 taxonomy_cells AS (
     SELECT DISTINCT table_code, row_code, col_code, unnest(string_split(formats, '|')) AS format_edition

@@ -4,15 +4,17 @@
 -- of a province under study show up with 0, and the rest of the country does not flood the view).
 --   townships             townships of the county in the 2023 gazetteer (older years may have had others)
 --   townships_reporting   distinct townships with at least one report that year
---   township_reports      township reports (a township may file twice, e.g. a corrected report)
+--   township_reports      township reports (current ones only: a corrected report supersedes the first,
+--                         see reports.is_current)
 --   coverage              townships_reporting / townships (NULL for a county without townships)
 --   government_reports    reports of the county government itself; department_reports: of its departments
--- Only reports placed in a division count: see reports.division_status for the unresolved and ambiguous ones.
+-- Only current reports placed in a division count: see reports.division_status for the unresolved and
+-- ambiguous ones, reports.is_current for the superseded ones.
 CREATE OR REPLACE VIEW coverage_county AS
 WITH placed AS (
     SELECT report_id, year, unit_level, division_code, county_code, province_code
     FROM reports
-    WHERE province_code IS NOT NULL AND year IS NOT NULL AND parse_status <> 'not_a_report'
+    WHERE province_code IS NOT NULL AND year IS NOT NULL AND parse_status <> 'not_a_report' AND is_current
 ),
 province_years AS (
     SELECT DISTINCT province_code, year FROM placed

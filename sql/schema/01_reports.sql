@@ -22,5 +22,8 @@ CREATE TABLE IF NOT EXISTS reports (
     division_status     VARCHAR,             -- resolved | ambiguous | unresolved | override
     division_candidates VARCHAR[],           -- the tied candidates when ambiguous
     division_evidence   VARCHAR,             -- which names in the text (or the override) decided it
+    -- false when a newer report of the same unit and year supersedes this one (sql/files/10_report_versions.sql):
+    -- its facts stay, and the rollups and anomaly rules leave it out
+    is_current          BOOLEAN NOT NULL DEFAULT true,
     CHECK (parse_status IN ('parsed', 'parsed_with_issues', 'not_a_report', 'failed'))
 );

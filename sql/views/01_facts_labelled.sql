@@ -1,7 +1,8 @@
 -- facts_labelled: every fact (all tables, long format) with its report's metadata and the taxonomy labels.
 -- Labels come from the report's own edition; when the edition is unknown (or the code is not in it) the
 -- newest edition's wording is used. sort_order follows the printed tables (taxonomy csv order).
--- value is NULL for blank / na cells: cell_state says which.
+-- value is NULL for blank / na cells: cell_state says which. is_current is false for a report superseded by
+-- a newer one of the same unit and year (its facts stay; filter on is_current to count each unit once).
 CREATE OR REPLACE VIEW facts_labelled AS
 WITH default_labels AS (
     SELECT DISTINCT ON (table_code, row_code, col_code)
@@ -16,6 +17,7 @@ SELECT
     f.year,
     r.format_edition,
     r.parse_status,
+    r.is_current,
     f.table_code,
     f.row_code,
     coalesce(e.row_label, d.row_label) AS row_label,

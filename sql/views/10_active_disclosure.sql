@@ -10,6 +10,7 @@ SELECT
     unit_name,
     year,
     format_edition,
+    is_current,
     row_code,
     row_label,
     col_code,

@@ -13,6 +13,7 @@ SELECT
     unit_name,
     year,
     format_edition,
+    is_current,
     row_code,
     any_value(row_label) AS row_label,
     max(value) FILTER (WHERE col_code = 'natural_person') AS natural_person,
@@ -36,4 +37,4 @@ SELECT
     any_value(file_name) AS file_name
 FROM facts_labelled
 WHERE table_code = 't3'
-GROUP BY report_id, unit_name, year, format_edition, row_code;
+GROUP BY report_id, unit_name, year, format_edition, is_current, row_code;

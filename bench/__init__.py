@@ -1,0 +1,1 @@
+"""Benchmark tooling: a synthetic report generator (bench/generate.py) and its ground truth."""

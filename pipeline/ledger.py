@@ -1,0 +1,194 @@
+"""The file ledger's rows: every file ever seen in the raw folder and what became of it. No Dagster, no database.
+
+One row per file_name (the path relative to the raw folder). Its status is one of STATUSES:
+  parsed, parsed_with_issues, not_a_report, failed  the parser's verdict on the file's report (failed: the
+                                                    parser crashed or broke its contract; see parse_issues)
+  empty, too_large, unreadable                      rejected before parsing (pipeline.intake); no report
+  duplicate                                         same bytes as a file earlier in name order, whose report
+                                                    stands for both
+  superseded                                        its report is an older version of another one (same unit
+                                                    and year): set in the database by sql/files, see there
+  removed                                           seen by an earlier build, not in the raw folder now
+Every status counts each file once, so the counts by status add up to the files seen.
+
+Each build rebuilds the database, so the ledger's memory (first_seen, and the removed files) comes from the
+previously published database: `history`, read by pipeline.store.files.read_file_history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from pipeline.intake import EMPTY, TOO_LARGE, UNREADABLE, Verdict
+from pipeline.manifest import RawFile
+from pipeline.parsing.model import (
+    ERROR,
+    FAILED,
+    NOT_A_REPORT,
+    PARSED,
+    PARSED_WITH_ISSUES,
+    WARNING,
+    ParsedReport,
+)
+
+DUPLICATE = "duplicate"
+SUPERSEDED = "superseded"
+REMOVED = "removed"
+STATUSES = (
+    PARSED,
+    PARSED_WITH_ISSUES,
+    NOT_A_REPORT,
+    FAILED,
+    UNREADABLE,
+    EMPTY,
+    TOO_LARGE,
+    DUPLICATE,
+    SUPERSEDED,
+    REMOVED,
+)
+
+Entry = tuple[RawFile, ParsedReport]
+_EPOCH = datetime(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    file_name: str
+    sha256: str | None  # None when the file could not be read at all
+    size_bytes: int | None
+    modified_at: datetime | None  # the file's modification time (UTC, naive)
+    status: str
+    detail: str
+    report_id: str | None  # the reports row this file's content is loaded as; None when there is none
+    first_seen: datetime  # the build that first saw this file_name (UTC, naive)
+    last_seen: datetime  # the last build that saw it
+
+
+def ledger_records(
+    verdicts: Iterable[Verdict],
+    entries: Iterable[Entry],
+    history: Mapping[str, FileRecord],
+    seen_at: datetime,
+) -> list[FileRecord]:
+    """The ledger after this build, sorted by file_name: the files of this scan, then the files of
+    `history` that are gone (status removed, with their first_seen and last_seen kept).
+
+    verdicts: screening of every path of the scan; entries: (RawFile, ParsedReport) of the accepted files,
+    in file_name order (the first file of each content is its report's file, the others are duplicates).
+    """
+    now = as_utc_naive(seen_at)
+    parsed: dict[str, ParsedReport] = {}
+    first_of_content: dict[str, str] = {}  # sha256 -> file_name of the file whose report stands for it
+    for raw, report in entries:
+        parsed[raw.file_name] = report
+        first_of_content.setdefault(raw.sha256, raw.file_name)
+
+    records: list[FileRecord] = []
+    for v in verdicts:
+        raw = v.file
+        earlier = history.get(v.file_name)
+        base = FileRecord(
+            file_name=v.file_name,
+            sha256=raw.sha256 if raw else None,
+            size_bytes=raw.size_bytes if raw else None,
+            modified_at=_modified_at(raw),
+            status=v.status or "",
+            detail=v.detail,
+            report_id=None,
+            first_seen=earlier.first_seen if earlier else now,
+            last_seen=now,
+        )
+        if v.accepted:
+            assert raw is not None
+            report = parsed.get(v.file_name)
+            if report is None:
+                raise ValueError(f"{v.file_name} was accepted for parsing but has no parse result")
+            first = first_of_content[raw.sha256]
+            if first != v.file_name:
+                base = replace(
+                    base, status=DUPLICATE, detail=f"Same content (sha256 {raw.sha256[:16]}…) as {first}."
+                )
+            else:
+                base = replace(base, status=report.parse_status, detail=parse_detail(report))
+            base = replace(base, report_id=raw.report_id)
+        records.append(base)
+
+    present = {r.file_name for r in records}
+    for name in sorted(set(history) - present):
+        records.append(removed_record(history[name], first_of_content))
+    records.sort(key=lambda r: r.file_name)
+    return records
+
+
+def removed_record(earlier: FileRecord, first_of_content: Mapping[str, str]) -> FileRecord:
+    """A file of the previous ledger that is not in the raw folder now (stable from build to build)."""
+    detail = (
+        f"No longer in the raw folder; last seen by the build of {earlier.last_seen:%Y-%m-%d %H:%M:%S} UTC."
+    )
+    moved_to = first_of_content.get(earlier.sha256 or "")
+    report_id = None
+    if moved_to is not None:
+        detail += f" The same content is now loaded from {moved_to}."
+        report_id = earlier.sha256[:16] if earlier.sha256 else None
+    return replace(earlier, status=REMOVED, detail=detail, report_id=report_id)
+
+
+def parse_detail(report: ParsedReport) -> str:
+    """One line on what the parser made of the file (its issues in full are in parse_issues)."""
+    meta = report.meta
+    head = (
+        f"{meta.unit_name or 'unit not found'}, {meta.year or 'year not found'}: "
+        f"{len(report.cells)} table cells read"
+    )
+    if report.parse_status == PARSED:
+        return head + "."
+    serious = [i for i in report.issues if i.severity in (ERROR, WARNING)] or report.issues
+    if report.parse_status in (NOT_A_REPORT, FAILED):
+        # the issue that decided the status: the not_a_report one, or the parser's error
+        deciding = [i for i in report.issues if i.code == NOT_A_REPORT or i.severity == ERROR] or serious
+        return deciding[0].message if deciding else report.parse_status
+    first = serious[0]
+    more = f" (and {len(serious) - 1} more issues: see parse_issues)" if len(serious) > 1 else ""
+    return f"{head}; {first.code}: {first.message}{more}"
+
+
+def status_counts(records: Iterable[FileRecord]) -> dict[str, int]:
+    """{status: files}, in the order of STATUSES, statuses with no file left out."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for r in records:
+        counts[r.status] += 1
+    return {s: n for s, n in counts.items() if n}
+
+
+def as_utc_naive(moment: datetime) -> datetime:
+    # TIMESTAMP has no zone: store UTC. A naive datetime is taken to be UTC already.
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _modified_at(raw: RawFile | None) -> datetime | None:
+    if raw is None or raw.modified_ns is None:
+        return None
+    return _EPOCH + timedelta(microseconds=raw.modified_ns // 1000)
+
+
+# Verdicts for files that reached the parser without screening (build_database's callers).
+def accepted_verdicts(entries: Iterable[Entry]) -> list[Verdict]:
+    return [Verdict(raw.file_name, raw, None) for raw, _ in entries]
+
+
+__all__ = [
+    "DUPLICATE",
+    "REMOVED",
+    "STATUSES",
+    "SUPERSEDED",
+    "FileRecord",
+    "accepted_verdicts",
+    "as_utc_naive",
+    "ledger_records",
+    "parse_detail",
+    "status_counts",
+]
