@@ -277,12 +277,6 @@ def test_units_resolve_to_the_expected_divisions(tmp_path):
 L1_FILLER_SNIPPET = "规章\n|\n\n|\n0\n|\n0\n|\n||\n行政规范性文件\n|\n3\n|\n2\n|\n12\n|\n||\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser bug (reported): in layout L1 an empty cell is an empty line, which the parser does not "
-    "count as a cell, while the '||' filler line that ends the row counts as one empty cell: the row's "
-    "values slide one column left",
-)
 def test_parser_l1_row_with_an_empty_cell_and_a_filler_line():
     head = "XX镇人民政府2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第(一)项\n|\n"
     header = "信息内容\n|\n本年制发件数\n|\n本年废止件数\n|\n现行有效件数\n|\n||\n"

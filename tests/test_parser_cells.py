@@ -1,11 +1,13 @@
 """How the parser reads single cells and rows whose cells are blank, '/', signed, or cannot be placed."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from pipeline.parsing import parse_report
 from pipeline.parsing.cells import DUBIOUS, read_cell
+from pipeline.parsing.decode import decode
 from pipeline.parsing.model import BLANK, NA, PARSED, PARSED_WITH_ISSUES, VALUE
 
 
@@ -201,3 +203,40 @@ def test_pdf_page_number_inside_a_table_is_not_a_cell():
     assert len(t4) == 15
     assert t4[("review", "other")] == 1 and t4[("review", "total")] == 1
     assert t4[("litigation_after_review", "total")] == 2
+
+
+def test_gbk_line_that_happens_to_be_valid_utf8_is_read_as_gbk():
+    # b"830000\xd4\xaa" is GBK for "830000元" and also valid UTF-8 ("830000Ԫ")
+    text = "某镇2019年政府信息公开工作年度报告\n行政事业性收费 | 830000元 | |\n"
+    decoded, encoding = decode(text.encode("gbk"))
+    assert decoded == text and encoding == "gb18030"
+    mixed = "某镇2023年政府信息公开工作年度报告\n".encode() + "收费 | 830000元 |\n".encode("gbk")
+    assert decode(mixed)[0] == "某镇2023年政府信息公开工作年度报告\n收费 | 830000元 |\n"
+
+
+def test_table_four_one_cell_per_line_with_an_empty_cell():
+    seed = (Path(__file__).parent.parent / "raw" / "001_6be7d08550be250c.txt").read_text(encoding="utf-8")
+    lines = seed.splitlines()
+    first_value = lines.index("\t0", lines.index("\t复议后起诉"))  # the first of the fifteen numbers
+    lines[first_value + 2] = "\t"  # review / other: an empty cell
+    report = parse_report("\n".join(lines) + "\n")
+    t4 = {
+        (c.row_code, c.col_code): (c.cell_state, c.source_line) for c in report.cells if c.table_code == "t4"
+    }
+    assert len(t4) == 15
+    assert t4[("review", "other")] == (BLANK, first_value + 3)
+    assert t4[("review", "corrected")] == (VALUE, first_value + 2)
+
+
+def test_wrapped_prose_listing_the_sections_is_not_a_heading():
+    from pipeline.parsing.sections import find_headings
+
+    lines = [
+        "报告由总体情况、主动公开政府信息情况、收到和处理政府信息公开申",
+        "请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改",
+        "二、主动公开政府信息情况",
+        "三是收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+    ]
+    assert find_headings(lines) == {"t2": 2, "t3": 3, "t4": 4, "end": 5}

@@ -31,26 +31,43 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def _decode_mixed(data: bytes) -> str | None:
-    """Line by line, when some non-ASCII lines are valid UTF-8 and others are not (GB18030 bytes are
-    almost never valid UTF-8 by chance); None when no line is non-ASCII UTF-8 (not a mixed file)."""
+    """Line by line, when some non-ASCII lines read as plausible UTF-8 text and others are not UTF-8;
+    None when no line does (a GB18030 file). A short GBK line can be valid UTF-8 by chance ("830000元" is
+    b"830000\xd4\xaa", UTF-8 for "830000Ԫ"), so a line counts as UTF-8 only when every non-ASCII character
+    it decodes to is one a Chinese report uses (CJK ideographs and punctuation, full-width forms)."""
     lines = data.splitlines(keepends=True)
-    if not any(not line.isascii() and _is_utf8(line) for line in lines):
+    if not any(not line.isascii() and _plausible_utf8(line) is not None for line in lines):
         return None
     out = []
     for line in lines:
-        try:
-            out.append(line.decode("utf-8"))
-        except UnicodeDecodeError:
+        text = _plausible_utf8(line)
+        if text is None:
             try:
-                out.append(line.decode("gb18030"))
+                text = line.decode("gb18030")
             except UnicodeDecodeError:
-                out.append(line.decode("utf-8", errors="replace"))
+                text = line.decode("utf-8", errors="replace")
+        out.append(text)
     return "".join(out)
 
 
-def _is_utf8(line: bytes) -> bool:
+_PLAUSIBLE = (
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0x3400, 0x4DBF),  # extension A
+    (0x3000, 0x303F),  # CJK punctuation
+    (0xFF00, 0xFFEF),  # full-width forms
+    (0x2000, 0x206F),  # general punctuation (quotes, dashes)
+    (0x2460, 0x24FF),  # circled numbers
+    (0x25A0, 0x25FF),  # ■ □ ●
+    (0x00A0, 0x00FF),  # Latin-1: ×, ·, no-break space
+)
+
+
+def _plausible_utf8(line: bytes) -> str | None:
     try:
-        line.decode("utf-8")
+        text = line.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
+    for ch in text:
+        if ord(ch) > 0x7F and not any(lo <= ord(ch) <= hi for lo, hi in _PLAUSIBLE):
+            return None
+    return text

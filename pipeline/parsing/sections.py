@@ -11,13 +11,17 @@ from pipeline.parsing.normalize import squash
 # A heading is a short line; the same words inside a narrative paragraph are not a heading.
 _MAX_HEADING = 40
 
-# Headings carry a numeral, sometimes mangled ("三是收到和处理…"): allow a short prefix before the words.
-_PREFIX = r"^.{0,4}?"
+# A heading is the whole line: an optional numeral, sometimes mangled ("三是收到和处理…"), the section's
+# words, nothing after them but its own words. A line of wrapped prose that lists the sections
+# ("请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改") is not a heading.
+_PREFIX = r"^[一二三四五六七八九十\d()、.,:是]{0,4}"
 HEADINGS = {
-    "t2": regex.compile(_PREFIX + r"主动公开政府(信息|政府)(的)?情况"),
-    "t3": regex.compile(_PREFIX + r"收到和处理政府信息公开申请(的)?情况"),
-    "t4": regex.compile(_PREFIX + r"(因)?政府信息公开(工作)?(被申请)?行政复议.{0,12}行政诉讼(的)?情况"),
-    "end": regex.compile(_PREFIX + r"(政府信息公开工作)?存在的主要问题"),
+    "t2": regex.compile(_PREFIX + r"主动公开政府(信息|政府)(的)?情况[:。]?$"),
+    "t3": regex.compile(_PREFIX + r"收到和处理政府信息公开申请(的)?情况[:。]?$"),
+    "t4": regex.compile(
+        _PREFIX + r"(因)?政府信息公开(工作)?(被申请)?行政复议.{0,12}行政诉讼(的)?情况[:。]?$"
+    ),
+    "end": regex.compile(_PREFIX + r"(政府信息公开工作)?存在的主要问题[^、]{0,12}$"),
 }
 # Table 二's sub-table heading, when the section heading itself is missing.
 _T2_FALLBACK = regex.compile(r"第二十条第\(一\)项")

@@ -134,6 +134,11 @@ def _positional(label: Token, segment: Sequence[Token], width: int) -> list[Toke
             return None
     if any(n != 1 for n in per_line.values()) or any(t.line > label.line + 200 for t in cells):
         return None
+    # Only a layout that marks every cell line ("\t0" and "\t", "0 |" and " |") shows where an empty cell
+    # is. Where numbers stand on plain lines (L1, L4), an empty cell is a blank line or nothing at all,
+    # and a marked line among them ("||") is a filler, not a cell: the row cannot be placed.
+    if not all(t.explicit for t in cells):
+        return None
     if any(v not in cells for v in values):
         return None
     return cells if len(cells) == width else None
@@ -303,6 +308,20 @@ def read_labelled_table(
     return result
 
 
+def _cell_per_line_block(tokens: Sequence[Token], values: Sequence[Token], width: int) -> list[Token] | None:
+    """Table 四 written one marked cell per line after its headers ("\t0", and "\t" for an empty cell)."""
+    last_text = max((i for i, t in enumerate(tokens) if t.kind == TEXT), default=-1)
+    block = [t for t in tokens[last_text + 1 :] if t.kind in (CELL, EMPTY)]
+    per_line: dict[int, int] = {}
+    for tok in block:
+        per_line[tok.line] = per_line.get(tok.line, 0) + 1
+    if any(n != 1 for n in per_line.values()) or not all(t.explicit for t in block):
+        return None
+    if any(v not in block for v in values):
+        return None
+    return _trim_to_width(block, width)
+
+
 def read_review_table(tokens: Sequence[Token], edition: str, at_document_end: bool) -> TableResult:
     """Read table 四: fifteen numbers in printed order, after headers that hold no numbers."""
     specs = taxonomy.rows("t4", edition)
@@ -321,6 +340,8 @@ def read_review_table(tokens: Sequence[Token], edition: str, at_document_end: bo
         rows = [r for r in by_line.values() if any(t.kind == CELL for t in r)]
         if len(rows) == 1 and all(v in rows[0] for v in values):
             placed = _trim_to_width(rows[0], len(slots))
+        elif not rows:
+            placed = _cell_per_line_block(tokens, values, len(slots))
     if not values and tokens:
         placed = None
     if placed is None:
