@@ -258,9 +258,7 @@ def test_parser_reads_the_metadata(tmp_path):
 
 
 def test_units_resolve_to_the_expected_divisions(tmp_path):
-    """The text names the unit's parents the way real reports do; the resolver should find the division.
-    Known exception (reported, not a generator bug): a department called 林业局 resolves to the township
-    of that name in 黑龙江 (230321400), the gazetteer's only "林业局"."""
+    """The text names the unit's parents the way real reports do; the resolver should find the division."""
     generate(tmp_path, 150, seed=23)
     gaz = load_gazetteer()
     misses = []
@@ -269,7 +267,7 @@ def test_units_resolve_to_the_expected_divisions(tmp_path):
         data = (tmp_path / m["file_name"]).read_bytes()
         unit = parse_report(data, file_name=m["file_name"]).meta.unit_name
         res = resolve_unit(unit, decode(data)[0], gaz, file_name=m["file_name"])
-        if res.division_code != m["division_code"] and not m["unit_name"].endswith("林业局"):
+        if res.division_code != m["division_code"]:
             misses.append((m["file_name"], m["unit_name"], res.status, res.division_code, m["division_code"]))
     assert len(misses) <= len(meta) // 50, misses
 

@@ -217,3 +217,14 @@ def test_resolution_is_fast(gaz):
             resolve_unit(name, text, gaz, file_name=file_name)
     per_report = (time.perf_counter() - start) / 100
     assert per_report < 0.005  # typically ~0.05 ms; generous for slow machines
+
+
+def test_a_department_named_like_an_agency_division_is_a_department(gaz):
+    # 林业局 is also the name of a township-level division in 黑龙江 (230321400); 长丰县林业局 is not it
+    res = resolve_unit("长丰县林业局", "按照省、合肥市、长丰县有关要求。", gaz)
+    assert (res.status, res.unit_level, res.division_code, res.city_code) == (
+        "resolved",
+        "department",
+        "340121",
+        "3401",
+    )

@@ -97,6 +97,14 @@ def _by_stem(text: str, gaz: Gazetteer) -> Place | None:
 def split_unit_name(unit_name: str, gaz: Gazetteer) -> UnitName:
     name = clean(unit_name)
     places, end = _places(name, gaz)
+    if places and _DEPARTMENT_END.search(places[-1].text):
+        # a few divisions carry an agency's name (林业局, 林草局, 农科所 in 黑龙江 and 新疆): at the end of a
+        # unit name such a word names the unit's department (鸡东县林业局), not that division
+        end -= len(places[-1].text)
+        places = places[:-1]
+        if not places:
+            return UnitName(name, None, (), is_department=True)
+        return UnitName(name, places[-1], tuple(places[:-1]), is_department=True)
     rest = name[end:]
     if places and (
         rest == "" or rest in _GOVERNMENT_REST or (places[-1].text.endswith("街道") and rest in _STREET_REST)
