@@ -79,6 +79,20 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: %(default)g)",
     )
     ingest.add_argument(
+        "--workers",
+        metavar="N",
+        type=int,
+        default=int(os.environ.get("PARSE_WORKERS") or 0),
+        help="processes that parse files in parallel; 0 = one per core (default: env PARSE_WORKERS, else 0)",
+    )
+    ingest.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar (files done / total, files/s, ETA) on stderr while parsing "
+        "(default: when stderr is a terminal)",
+    )
+    ingest.add_argument(
         "-v",
         "--verbose",
         action="store_true",
@@ -113,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             verbose=args.verbose,
             max_file_mb=args.max_file_mb,
             lock_timeout=args.lock_timeout,
+            workers=args.workers,
+            progress=sys.stderr.isatty() if args.progress is None else args.progress,
         )
     raise AssertionError(args.command)  # argparse only lets known commands through
 
@@ -124,6 +140,8 @@ def ingest(
     verbose: bool = False,
     max_file_mb: float | None = None,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    workers: int = 0,
+    progress: bool = False,
 ) -> int:
     raw, db = raw.expanduser().absolute(), db.expanduser().absolute()
     if max_file_mb is None:
@@ -149,7 +167,9 @@ def ingest(
     from pipeline.defs.resources import PipelineSettings, build_resources
 
     logging.getLogger("dagster").setLevel(level)
-    settings = PipelineSettings(raw_dir=str(raw), db_path=str(db), max_file_mb=max_file_mb)
+    settings = PipelineSettings(
+        raw_dir=str(raw), db_path=str(db), max_file_mb=max_file_mb, workers=max(0, workers), progress=progress
+    )
     # Step outputs stay in memory (all steps run in this process): nothing on disk to leave behind.
     resources = build_resources(settings, lock_timeout) | {"io_manager": dg.InMemoryIOManager()}
     with dg.DagsterInstance.ephemeral() as instance:

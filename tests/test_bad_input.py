@@ -37,7 +37,7 @@ from raw_variants import (
     with_year,
 )
 
-import pipeline.defs.assets as assets_module
+import pipeline.parse_files as parse_files_module
 from pipeline.defs.assets import ASSETS
 from pipeline.defs.checks import CHECKS
 from pipeline.defs.resources import PipelineSettings, build_resources
@@ -322,13 +322,13 @@ def test_a_huge_file_is_neither_read_into_memory_nor_parsed(tmp_path, monkeypatc
     assert [v.status for v in verdicts] == [None, "too_large"]
 
     parsed: list[str] = []
-    real_parse = assets_module.parse_report
+    real_parse = parse_files_module.parse_report
 
     def parse_report(data, file_name=""):
         parsed.append(file_name)
         return real_parse(data, file_name)
 
-    monkeypatch.setattr(assets_module, "parse_report", parse_report)
+    monkeypatch.setattr(parse_files_module, "parse_report", parse_report)
     settings = PipelineSettings(raw_dir=str(raw), db_path=str(tmp_path / "report.duckdb"))
     result = dg.materialize(
         [*ASSETS, *CHECKS],

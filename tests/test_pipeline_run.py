@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 import pipeline.defs.assets as assets_module
+import pipeline.parse_files as parse_files_module
 from pipeline.defs.assets import ASSETS
 from pipeline.defs.checks import ANOMALY_RULES, CHECKS
 from pipeline.defs.jobs import JOBS
@@ -149,7 +150,7 @@ def test_rerun_replaces_the_database(raw_dir, db_path, tmp_path):
 
 
 def test_a_parser_crash_on_one_file_does_not_stop_the_run(raw_dir, db_path, tmp_path, monkeypatch):
-    real_parse = assets_module.parse_report
+    real_parse = parse_files_module.parse_report
     broken = SEED_FILES[2].name
 
     def parse_report(data, file_name=""):
@@ -157,7 +158,7 @@ def test_a_parser_crash_on_one_file_does_not_stop_the_run(raw_dir, db_path, tmp_
             raise RuntimeError("simulated parser bug")
         return real_parse(data, file_name)
 
-    monkeypatch.setattr(assets_module, "parse_report", parse_report)
+    monkeypatch.setattr(parse_files_module, "parse_report", parse_report)
 
     result = run_job(raw_dir, db_path, tmp_path)
 
@@ -181,7 +182,7 @@ def test_a_parser_crash_on_one_file_does_not_stop_the_run(raw_dir, db_path, tmp_
 def test_a_result_breaking_the_contract_becomes_a_failed_report(raw_dir, db_path, tmp_path, monkeypatch):
     from dataclasses import replace
 
-    real_parse = assets_module.parse_report
+    real_parse = parse_files_module.parse_report
     broken = SEED_FILES[0].name
 
     def parse_report(data, file_name=""):
@@ -190,7 +191,7 @@ def test_a_result_breaking_the_contract_becomes_a_failed_report(raw_dir, db_path
             report.cells[0] = replace(report.cells[0], row_code="no_such_row")
         return report
 
-    monkeypatch.setattr(assets_module, "parse_report", parse_report)
+    monkeypatch.setattr(parse_files_module, "parse_report", parse_report)
 
     result = run_job(raw_dir, db_path, tmp_path)
 

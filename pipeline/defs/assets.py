@@ -10,17 +10,20 @@ The table assets write into the run's staging build (see resources.py for why th
 visible to analysts until published_database swaps the finished file in.
 """
 
-import traceback
+import sys
+import time
 from collections import Counter
 
 import dagster as dg
+from tqdm import tqdm
 
 from pipeline.defs.resources import PipelineSettings, ReportDatabase
 from pipeline.intake import Verdict, screen_scan
 from pipeline.ledger import ledger_records, status_counts
 from pipeline.manifest import RawFile, RawScan, scan_raw
-from pipeline.parsing import ParsedReport, parse_report
-from pipeline.parsing.model import ERROR, FAILED, Issue, ReportMeta
+from pipeline.parse_files import MIN_FILES_FOR_POOL, Progress, default_workers, parse_files
+from pipeline.parsing import ParsedReport
+from pipeline.parsing.model import FAILED
 from pipeline.parsing.narrative import Claim, claims_from_source
 from pipeline.store import (
     create_views,
@@ -33,9 +36,6 @@ from pipeline.store import (
     unique_entries,
 )
 from pipeline.store.anomalies import create_anomalies, load_narrative_claims
-
-# The loader's own per-cell contract rule (private until pipeline.store exposes it).
-from pipeline.store.load import check_cell
 from pipeline.units.batch import resolve_entries
 from pipeline.units.db import create_division_views, load_divisions
 from pipeline.units.result import UnitResolution
@@ -111,32 +111,6 @@ def file_intake(
     )
 
 
-def _failed(code: str, message: str) -> ParsedReport:
-    return ParsedReport(meta=ReportMeta(), parse_status=FAILED, issues=[Issue(ERROR, code, message)])
-
-
-def parse_one(file: RawFile) -> ParsedReport:
-    """Parse one file; never raises. A crash or a result that breaks the store's contract becomes a
-    'failed' report whose issue says why, so one bad file cannot stop the build of the others."""
-    try:
-        report = parse_report(file.path.read_bytes(), file.file_name)
-    except Exception as exc:
-        last = traceback.extract_tb(exc.__traceback__)[-1:]
-        where = f" at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno}" if last else ""
-        return _failed("parser_exception", f"The parser crashed on this file: {exc!r}{where}.")
-    if not isinstance(report, ParsedReport):
-        return _failed("parser_exception", f"The parser returned {type(report).__name__}.")
-    seen: set[tuple[str, str, str]] = set()
-    try:
-        for cell in report.cells:
-            key = (cell.table_code, cell.row_code, cell.col_code)
-            check_cell(file, cell, key, seen)
-            seen.add(key)
-    except ValueError as exc:
-        return _failed("parser_contract_violation", f"The parser's result was unusable: {exc}.")
-    return report
-
-
 @dg.asset(
     group_name=INGEST,
     kinds={"python"},
@@ -146,17 +120,30 @@ def parse_one(file: RawFile) -> ParsedReport:
         "'failed' and an error issue; the run goes on."
     ),
 )
-def parsed_reports(context: dg.AssetExecutionContext, file_intake: list[Verdict]) -> dg.Output[list[Entry]]:
-    entries: list[Entry] = []
-    for verdict in file_intake:
-        if not verdict.accepted:
-            continue
-        file = verdict.file
-        assert file is not None
-        report = parse_one(file)
+def parsed_reports(
+    context: dg.AssetExecutionContext, file_intake: list[Verdict], settings: PipelineSettings
+) -> dg.Output[list[Entry]]:
+    files = [v.file for v in file_intake if v.accepted and v.file is not None]
+    workers = settings.workers or default_workers()
+    bar = tqdm(total=len(files), unit="file", desc="parsing", disable=not settings.progress, file=sys.stderr)
+    last_log = [0.0]
+
+    def on_batch(p: Progress) -> None:
+        bar.update(p.done - bar.n)
+        if p.seconds - last_log[0] >= 10 or p.done == p.total:  # a log line every 10 s, not every batch
+            last_log[0] = p.seconds
+            context.log.info(f"parsed {p.done}/{p.total} files, {p.per_second:.0f} reports/s")
+
+    started = time.perf_counter()
+    try:
+        reports = parse_files(files, workers, on_batch)
+    finally:
+        bar.close()
+    seconds = time.perf_counter() - started
+    entries: list[Entry] = list(zip(files, reports, strict=True))
+    for file, report in entries:
         if report.parse_status == FAILED:
             context.log.warning(f"{file.file_name}: {'; '.join(i.message for i in report.issues)}")
-        entries.append((file, report))
     by_status = Counter(report.parse_status for _, report in entries)
     by_severity = Counter(issue.severity for _, report in entries for issue in report.issues)
     failed = [file.file_name for file, report in entries if report.parse_status == FAILED]
@@ -164,6 +151,12 @@ def parsed_reports(context: dg.AssetExecutionContext, file_intake: list[Verdict]
         entries,
         metadata={
             "reports": len(entries),
+            "seconds": round(seconds, 3),
+            "reports_per_second": round(len(entries) / seconds, 1) if seconds > 0 else 0.0,
+            "megabytes_per_second": round(sum(f.size_bytes for f in files) / 1e6 / seconds, 2)
+            if seconds > 0
+            else 0.0,
+            "workers": workers if len(files) >= MIN_FILES_FOR_POOL else 1,
             "cells": sum(len(report.cells) for _, report in entries),
             "issues": sum(by_severity.values()),
             "by_status": dg.MetadataValue.json(dict(sorted(by_status.items()))),

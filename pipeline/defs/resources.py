@@ -64,12 +64,18 @@ class PipelineSettings(dg.ConfigurableResource):
         "(env MAX_FILE_MB).",
     )
 
+    workers: int = Field(
+        default=0, ge=0, description="Processes that parse files; 0 = one per core (env PARSE_WORKERS)."
+    )
+    progress: bool = Field(default=False, description="Show a progress bar on stderr while parsing.")
+
     @classmethod
     def from_env(cls) -> "PipelineSettings":
         return cls(
             raw_dir=os.environ.get("RAW_DIR") or "raw",
             db_path=os.environ.get("REPORT_DB") or "report.duckdb",
             max_file_mb=float(os.environ.get("MAX_FILE_MB") or DEFAULT_MAX_MB),
+            workers=int(os.environ.get("PARSE_WORKERS") or 0),
         )
 
     @property
