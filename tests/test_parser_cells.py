@@ -240,3 +240,20 @@ def test_wrapped_prose_listing_the_sections_is_not_a_heading():
         "五、存在的主要问题及改进情况",
     ]
     assert find_headings(lines) == {"t2": 2, "t3": 3, "t4": 4, "end": 5}
+
+
+def test_html_spans_are_not_cells_but_an_empty_td_is_a_blank_cell():
+    html = (
+        "<html><body><p>某镇2023年政府信息公开工作年度报告</p><p>三、收到和处理政府信息公开申请情况</p><table>\n"
+        "<tr><td colspan='2' rowspan='3'>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>"
+        "<td colspan='7'>申请人情况</td></tr>\n"
+        "<tr><td rowspan='2'>自然人</td><td colspan='5'>法人或其他组织</td><td rowspan='2'>总计</td></tr>\n"
+        "<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>\n"
+        "<tr><td colspan='2'>一、本年新收政府信息公开申请数量</td><td>3</td><td>1</td><td>0</td><td>0</td>"
+        "<td>0</td><td></td><td>4</td></tr>\n"
+        "</table></body></html>"
+    )
+    cells = {c.col_code: (c.cell_state, c.value, c.source_line) for c in parse_report(html, "x.html").cells}
+    assert cells["natural_person"] == (VALUE, Decimal(3), 5)
+    assert cells["other_org"] == (BLANK, None, 5)
+    assert cells["total"] == (VALUE, Decimal(4), 5)

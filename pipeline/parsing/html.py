@@ -9,6 +9,10 @@ from __future__ import annotations
 import lxml.html
 from lxml import etree
 
+# A grid position covered by another cell's rowspan/colspan: not a cell of its own. Written as a private-use
+# character so the tokenizer can drop it, while a real empty <td></td> stays an empty cell.
+SPANNED = "\ue000"
+
 _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "section", "article", "title"}
 
 
@@ -44,14 +48,14 @@ def _table_lines(table: etree._Element) -> list[tuple[str, int]]:
             for dr in range(rowspan):
                 for dc in range(colspan):
                     # a spanned cell holds its text once, in its top-left position, like the text layouts
-                    grid[(r + dr, c + dc)] = _cell_text(cell) if dr == dc == 0 else ""
+                    grid[(r + dr, c + dc)] = _cell_text(cell) if dr == dc == 0 else SPANNED
             c += colspan
     if not grid:
         return []
     width = max(col for _, col in grid) + 1
     out = []
     for r, line in enumerate(row_lines):
-        out.append(("\t".join(grid.get((r, col), "") for col in range(width)), line))
+        out.append(("\t".join(grid.get((r, col), SPANNED) for col in range(width)), line))
     return out
 
 

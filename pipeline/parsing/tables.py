@@ -250,7 +250,12 @@ def read_labelled_table(
         )
         values = [t for t in segment if t.kind == CELL]
         width = len(spec.columns)
-        if reaches_end and len(values) < width:
+        if (
+            reaches_end
+            and len(values) < width
+            and not (label.cells_on_line > 1 and _positional(label, segment, width) is not None)
+        ):
+            # (a complete tab or '|' line is a whole row even at the end of the text: read below)
             cells, issues = _read_cut_row(spec, label, segment)
             result.cells.extend(cells)
             result.issues.extend(issues)

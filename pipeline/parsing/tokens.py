@@ -13,6 +13,7 @@ from typing import NamedTuple
 import regex
 
 from pipeline.parsing.cells import classify
+from pipeline.parsing.html import SPANNED
 from pipeline.parsing.normalize import normalize, squash
 
 TEXT = "text"
@@ -73,7 +74,8 @@ def _line_cells(line: str) -> list[str] | None:
             pieces = pieces[1:]
         return [p.strip() for p in pieces]
     if "\t" in norm:
-        pieces = [p.strip() for p in norm.split("\t")]
+        # positions covered by an HTML cell's span are not cells: only a real empty cell leaves a gap
+        pieces = [p.strip() for p in norm.split("\t") if p != SPANNED]
         filled = [p for p in pieces if p]
         if len(filled) <= 1 and not pieces[-1]:
             # "\t0" or "\t": one indented cell per line, the tab is indentation, not a separator
