@@ -257,3 +257,27 @@ def test_html_spans_are_not_cells_but_an_empty_td_is_a_blank_cell():
     assert cells["natural_person"] == (VALUE, Decimal(3), 5)
     assert cells["other_org"] == (BLANK, None, 5)
     assert cells["total"] == (VALUE, Decimal(4), 5)
+
+
+def test_bars_with_nothing_between_are_fillers_and_bars_with_a_space_are_empty_cells():
+    text = (
+        "某镇2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+        "自然人 | 法人或其他组织 | 总计 | ||||\n商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |\n"
+        "一、本年新收政府信息公开申请数量 |  |  |  |  | 0 |  | 0 | ||\n"
+        "四、政府信息公开行政复议、行政诉讼情况\n"
+        " | 0 |  | 0 |  |  |  |  | 0 |  | 0 |  |  |  | 0 |\n五、存在的主要问题及改进情况\n"
+    )
+    report = parse_report(text)
+    row1 = {c.col_code: c.cell_state for c in report.cells if c.row_code == "1"}
+    assert row1 == {
+        "natural_person": BLANK,
+        "commercial": BLANK,
+        "research": BLANK,
+        "social_welfare": BLANK,
+        "legal_service": VALUE,
+        "other_org": BLANK,
+        "total": VALUE,
+    }
+    t4 = [(c.row_code, c.col_code, c.cell_state) for c in report.cells if c.table_code == "t4"]
+    assert len(t4) == 15
+    assert t4[0] == ("review", "upheld", BLANK) and t4[1] == ("review", "corrected", VALUE)

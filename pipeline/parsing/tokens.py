@@ -67,12 +67,12 @@ def _line_cells(line: str) -> list[str] | None:
     """The cells of a line with explicit separators ('|' or tab), or None for a plain line."""
     norm = normalize(line)
     if "|" in norm:
+        # Between two bars, a space is an empty cell ("规章 | 0 | | 0 |", "行政许可 | |||") while nothing at
+        # all is a span filler or a border ("|||", "| 规章 |", a lone "|"): only the first is a cell.
         pieces = norm.split("|")
         if not pieces[-1].strip():
-            pieces = pieces[:-1]
-        if norm.lstrip().startswith("|") and pieces and not pieces[0].strip():
-            pieces = pieces[1:]
-        return [p.strip() for p in pieces]
+            pieces = pieces[:-1]  # trailing spaces after the last bar close nothing
+        return [p.strip() for p in pieces if p != ""]
     if "\t" in norm:
         # positions covered by an HTML cell's span are not cells: only a real empty cell leaves a gap
         pieces = [p.strip() for p in norm.split("\t") if p != SPANNED]
