@@ -72,6 +72,12 @@ def _line_cells(line: str) -> list[str] | None:
         pieces = norm.split("|")
         if not pieces[-1].strip():
             pieces = pieces[:-1]  # trailing spaces after the last bar close nothing
+        # the space before a closing run of fillers ("0 | ||") pads the run; it is not one more cell
+        end = len(pieces)
+        while end and pieces[end - 1] == "":
+            end -= 1
+        if end < len(pieces) and end and not pieces[end - 1].strip():
+            del pieces[end - 1]
         return [p.strip() for p in pieces if p != ""]
     if "\t" in norm:
         # positions covered by an HTML cell's span are not cells: only a real empty cell leaves a gap
