@@ -21,6 +21,15 @@ _NARRATIVE_UNIT = regex.compile(
     + _UNIT_SUFFIX
     + r")(?=政府信息公开|政务公开|坚持|认真|深入|全面|围绕|按照|严格|高度|以|在|紧扣|持续|积极|进一步|[,，])"
 )
+# The unit as the subject of an opening sentence, after a boundary ("今年以来,荣昌区林业局认真…",
+# "…的坚强领导下,官洲街道办事处认真…", "现将北坡镇2022年政府信息公开…") and before a verb or the report's
+# own words. A subject starting with a pronoun or a collective ("我局", "全县", "各部门") is no name.
+_SUBJECT = regex.compile(
+    r"(?:^|[,，:：;；]|以来|领导下)(?:现将|现公布|特向社会公布|特编制|编制|公布|发布)?"
+    r"(?P<unit>(?![我本全各该其现特编公发])[\p{Han}]{2,20}?"
+    + _UNIT_SUFFIX
+    + r")(?=认真|坚持|深入|全面|围绕|按照|严格|高度|利用|积极|进一步|持续|紧扣|主动|始终|切实|不断|20\d{2}年(度)?政府信息公开)"
+)
 _DATE = r"(?P<{p}y>20\d{{2}})年?(?P<{p}m>\d{{1,2}})月(?P<{p}d>\d{{1,2}})日"
 # The end date may omit its year ("2023年1月1日至12月31日") and even its 日 ("至12月31止").
 _END_DATE = r"(?:(?P<by>20\d{2})年?)?(?P<bm>\d{1,2})月(?P<bd>\d{1,2})日?"
@@ -110,6 +119,12 @@ def read_metadata(lines: list[str]) -> ReportMeta:
                 if m:
                     meta.year = int(m[1])
             if meta.year is not None and meta.unit_name is not None:
+                break
+    if meta.unit_name is None:
+        for text in squashed[:15]:
+            m = _SUBJECT.search(text)
+            if m:
+                meta.unit_name = m["unit"]
                 break
     if meta.year is None and meta.stated_period_end is not None:
         meta.year = meta.stated_period_end.year
