@@ -12,6 +12,7 @@ EXPECTED_GRAPH = {
     "parsed_reports": {"file_intake"},
     "report_units": {"parsed_reports"},
     "narrative_claims": {"parsed_reports"},
+    "text_similarity": {"parsed_reports"},
     "reports_table": {"parsed_reports", "report_units"},
     "facts_table": {"parsed_reports"},
     "parse_issues_table": {"parsed_reports", "file_intake"},
@@ -25,6 +26,7 @@ EXPECTED_GRAPH = {
         "facts_table",
         "parse_issues_table",
         "files_table",
+        "text_similarity",
     },
     "published_database": {"analyst_views", "rollup_views", "anomaly_views"},
 }

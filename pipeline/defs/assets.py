@@ -25,6 +25,7 @@ from pipeline.parse_files import MIN_FILES_FOR_POOL, Progress, default_workers, 
 from pipeline.parsing import ParsedReport
 from pipeline.parsing.model import FAILED
 from pipeline.parsing.narrative import Claim, claims_from_source
+from pipeline.similarity import SimilarPair, comparable_text, near_duplicates, pairs_as_rows
 from pipeline.store import (
     create_views,
     load_facts,
@@ -35,7 +36,7 @@ from pipeline.store import (
     mark_superseded,
     unique_entries,
 )
-from pipeline.store.anomalies import create_anomalies, load_narrative_claims
+from pipeline.store.anomalies import create_anomalies, load_narrative_claims, load_near_duplicates
 from pipeline.units.batch import resolve_entries
 from pipeline.units.db import create_division_views, load_divisions
 from pipeline.units.result import UnitResolution
@@ -403,6 +404,30 @@ def narrative_claims(parsed_reports: list[Entry]) -> dg.Output[dict[str, list[Cl
 
 
 @dg.asset(
+    group_name=INGEST,
+    kinds={"python"},
+    description=(
+        "Pairs of reports whose whole texts are at least 90% similar (copied reports), found with MinHash "
+        "LSH over their clauses and measured with rapidfuzz, for the near_duplicate rule."
+    ),
+)
+def text_similarity(parsed_reports: list[Entry]) -> dg.Output[list[SimilarPair]]:
+    kept, _ = unique_entries(parsed_reports)
+    texts = {raw.report_id: comparable_text(raw.path.read_bytes(), raw.file_name) for raw, _ in kept}
+    pairs = near_duplicates(texts)
+    return dg.Output(
+        pairs,
+        metadata={
+            "reports_compared": len(texts),
+            "similar_pairs": len(pairs),
+            "examples": dg.MetadataValue.json(
+                [{"a": p.report_id, "b": p.other_report_id, "similarity": p.similarity} for p in pairs[:20]]
+            ),
+        },
+    )
+
+
+@dg.asset(
     group_name=DATABASE,
     kinds={"duckdb"},
     deps=[reports_table, facts_table, parse_issues_table, files_table],
@@ -413,11 +438,12 @@ def narrative_claims(parsed_reports: list[Entry]) -> dg.Output[dict[str, list[Cl
     ),
 )
 def anomaly_views(
-    narrative_claims: dict[str, list[Claim]], report_db: ReportDatabase
+    narrative_claims: dict[str, list[Claim]], text_similarity: list[SimilarPair], report_db: ReportDatabase
 ) -> dg.MaterializeResult:
     with report_db.staging_connection() as con:
         claims = load_narrative_claims(con, narrative_claims)
         files = create_anomalies(con)
+        load_near_duplicates(con, pairs_as_rows(text_similarity))
         by_rule = dict(
             con.execute(
                 "SELECT rule_code || ' (' || severity || ')', count(*) FROM anomalies GROUP BY 1 ORDER BY 1"
@@ -427,6 +453,7 @@ def anomaly_views(
     return dg.MaterializeResult(
         metadata={
             "narrative_claims": claims,
+            "near_duplicate_pairs": len(text_similarity),
             "rule_views": len(files) - 3,
             "anomalies_by_rule": dg.MetadataValue.json(by_rule),
             "anomalies": sum(by_rule.values()),
@@ -483,6 +510,7 @@ ASSETS = [
     parsed_reports,
     report_units,
     narrative_claims,
+    text_similarity,
     reports_table,
     facts_table,
     parse_issues_table,

@@ -155,6 +155,7 @@ ANOMALY_RULES = (
     "regulations_below_level",
     "unit_ambiguous",
     "unit_unresolved",
+    "near_duplicate",
 )
 
 

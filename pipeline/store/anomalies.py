@@ -70,3 +70,19 @@ def load_narrative_claims(
         con.execute("DELETE FROM narrative_claims WHERE report_id IN (SELECT report_id FROM _claim_ids)")
         con.execute("INSERT INTO narrative_claims BY NAME SELECT * FROM _claims")
     return batch.num_rows
+
+
+NEAR_DUPLICATES_SCHEMA = pa.schema(
+    [("report_id", pa.string()), ("other_report_id", pa.string()), ("similarity", pa.float64())]
+)
+
+
+def load_near_duplicates(con: duckdb.DuckDBPyConnection, rows: Iterable[Mapping[str, object]]) -> int:
+    """Replace the text_near_duplicates table's rows (pipeline.similarity.pairs_as_rows); returns the count.
+    Runs the rule's file first, which creates the table if it is missing."""
+    con.execute((anomalies_dir() / "62_near_duplicate.sql").read_text(encoding="utf-8"))
+    batch = pa.Table.from_pylist(list(rows), NEAR_DUPLICATES_SCHEMA)
+    with transaction(con), registered(con, "_near_duplicates", batch):
+        con.execute("DELETE FROM text_near_duplicates")
+        con.execute("INSERT INTO text_near_duplicates BY NAME SELECT * FROM _near_duplicates")
+    return batch.num_rows

@@ -4,7 +4,7 @@
 --                        negative_or_fractional_count | period_mismatch | published_before_period_end |
 --                        published_late | format_mismatch | missing_table | narrative_table_mismatch |
 --                        yoy_carryover | yoy_in_force | regulations_below_level | unit_ambiguous |
---                        unit_unresolved
+--                        unit_unresolved | near_duplicate
 --   severity    VARCHAR  'error' (the arithmetic the form itself states is broken), 'warning' (anything
 --                        else suspicious), 'info' (the rule could not be assessed: an input cell is blank,
 --                        "/" or was not read; detail names it; this is neither a pass nor a failure)
@@ -27,6 +27,7 @@ FROM (
     UNION ALL BY NAME SELECT * FROM anomaly_period_mismatch
     UNION ALL BY NAME SELECT * FROM anomaly_published_before_period_end
     UNION ALL BY NAME SELECT * FROM anomaly_published_late
+    UNION ALL BY NAME SELECT * FROM anomaly_near_duplicate
     UNION ALL BY NAME SELECT * FROM anomaly_format_mismatch
     UNION ALL BY NAME SELECT * FROM anomaly_missing_table
     UNION ALL BY NAME SELECT * FROM anomaly_narrative_table_mismatch

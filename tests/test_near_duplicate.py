@@ -1,0 +1,55 @@
+"""near_duplicate: copied report texts, found among thousands without comparing every pair."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from pipeline.similarity import comparable_text, near_duplicates
+
+RAW = Path(__file__).parent.parent / "raw"
+YUTANG = RAW / "000_ba9b6e2ed55afeab.txt"  # 虞唐镇 (湘乡市) 2023
+HUASHI = RAW / "001_6be7d08550be250c.txt"  # 花石镇 (湘潭县) 2023
+
+
+def test_a_copy_with_other_numbers_is_similar_and_other_reports_are_not():
+    original = comparable_text(YUTANG.read_bytes())
+    copied = original.replace("20条", "25条").replace("302件", "310件")
+    texts = {"a": original, "b": copied, "c": comparable_text(HUASHI.read_bytes())}
+    pairs = near_duplicates(texts)
+    assert [(p.report_id, p.other_report_id) for p in pairs] == [("a", "b")]
+    assert 0.99 <= pairs[0].similarity < 1
+
+
+def test_the_rule_names_a_copied_report_of_another_unit_and_of_last_year(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(YUTANG, raw / "yutang_2023.txt")
+    shutil.copy(HUASHI, raw / "huashi_2023.txt")
+    text = YUTANG.read_text(encoding="utf-8")
+    # another township of 湘乡市 copying 虞唐镇's report, and 虞唐镇's own report of the year before
+    (raw / "shanzao_2023.txt").write_text(text.replace("虞唐镇", "山枣镇"), encoding="utf-8")
+    (raw / "yutang_2022.txt").write_text(
+        text.replace("2023年", "2022年").replace("2024年", "2023年"), encoding="utf-8"
+    )
+    db = tmp_path / "report.duckdb"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "ingest", "--raw", str(raw), "--db", str(db), "--no-progress"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        found = con.execute(
+            "SELECT r.file_name, o.file_name FROM anomalies a JOIN reports r USING (report_id) "
+            "JOIN reports o ON o.report_id = a.actual WHERE a.rule_code = 'near_duplicate' ORDER BY ALL"
+        ).fetchall()
+    assert found == [
+        ("shanzao_2023.txt", "yutang_2023.txt"),
+        ("yutang_2023.txt", "shanzao_2023.txt"),
+        ("yutang_2023.txt", "yutang_2022.txt"),
+    ]
