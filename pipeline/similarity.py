@@ -21,8 +21,9 @@ from pipeline.parsing.normalize import squash
 
 THRESHOLD = 0.90  # the issue's "≥ 90% similar"
 _PERMUTATIONS = 64
-_LSH_THRESHOLD = 0.6  # looser than THRESHOLD: LSH only proposes pairs, the exact measure decides
+_LSH_THRESHOLD = 0.8  # a little looser than THRESHOLD: LSH only proposes pairs, the exact measure decides
 _CLAUSE = regex.compile(r"[。，,；;：:！？!?\n]+")
+_DIGITS = regex.compile(r"\d+")
 _MIN_TEXT = 200  # characters: shorter texts (stubs, non-reports) say too little to be called copies
 
 
@@ -41,30 +42,50 @@ def comparable_text(data: bytes, file_name: str = "") -> str:
 
 
 def _signature(text: str) -> MinHash:
-    clauses = {c.encode("utf-8") for c in _CLAUSE.split(text) if len(c) >= 4}
+    # digits masked: a copy with this year's numbers keeps last year's clauses (the exact measure later
+    # compares the real texts)
+    clauses = {_DIGITS.sub("#", c).encode("utf-8") for c in _CLAUSE.split(text) if len(c) >= 4}
     signature = MinHash(num_perm=_PERMUTATIONS, seed=1)
     signature.update_batch(sorted(clauses))
     return signature
 
 
-def near_duplicates(texts: Mapping[str, str], threshold: float = THRESHOLD) -> list[SimilarPair]:
-    """Every pair of reports whose texts are at least `threshold` similar, each pair once (ids sorted)."""
+def near_duplicates(
+    texts: Mapping[str, str],
+    threshold: float = THRESHOLD,
+    years: Mapping[str, int | None] | None = None,
+    per_report: int = 3,
+    checks_per_report: int = 10,
+) -> list[SimilarPair]:
+    """Pairs of reports whose texts are at least `threshold` similar, each pair once (ids sorted).
+
+    Bounded work on templated corpora (a county's townships often share one template): a report is
+    compared with at most `checks_per_report` LSH candidates and keeps at most `per_report` partners,
+    enough to show that it is a copy. With `years`, only reports of the same or adjacent years are
+    compared, the only pairs the rule uses."""
     lsh = MinHashLSH(threshold=_LSH_THRESHOLD, num_perm=_PERMUTATIONS)
-    candidates: set[tuple[str, str]] = set()
+    pairs: dict[tuple[str, str], float] = {}
     for report_id in sorted(texts):
         text = texts[report_id]
         if len(text) < _MIN_TEXT:
             continue
         signature = _signature(text)
-        for other in lsh.query(signature):
-            candidates.add((min(report_id, other), max(report_id, other)))
+        year = years.get(report_id) if years is not None else None
+        found = checked = 0
+        for other in sorted(lsh.query(signature)):
+            if found >= per_report or checked >= checks_per_report:
+                break
+            if years is not None:
+                other_year = years.get(other)
+                if year is None or other_year is None or abs(year - other_year) > 1:
+                    continue
+            checked += 1
+            similarity = ratio(text, texts[other], score_cutoff=threshold * 100) / 100
+            if similarity >= threshold:
+                found += 1
+                pairs[(min(report_id, other), max(report_id, other))] = round(similarity, 4)
         lsh.insert(report_id, signature)
-    pairs = []
-    for a, b in sorted(candidates):
-        similarity = ratio(texts[a], texts[b], score_cutoff=threshold * 100) / 100
-        if similarity >= threshold:
-            pairs.append(SimilarPair(a, b, round(similarity, 4)))
-    return pairs
+    return [SimilarPair(a, b, sim) for (a, b), sim in sorted(pairs.items())]
 
 
 def pairs_as_rows(pairs: Iterable[SimilarPair]) -> list[dict[str, object]]:

@@ -414,7 +414,7 @@ def narrative_claims(parsed_reports: list[Entry]) -> dg.Output[dict[str, list[Cl
 def text_similarity(parsed_reports: list[Entry]) -> dg.Output[list[SimilarPair]]:
     kept, _ = unique_entries(parsed_reports)
     texts = {raw.report_id: comparable_text(raw.path.read_bytes(), raw.file_name) for raw, _ in kept}
-    pairs = near_duplicates(texts)
+    pairs = near_duplicates(texts, years={raw.report_id: report.meta.year for raw, report in kept})
     return dg.Output(
         pairs,
         metadata={
