@@ -1,6 +1,7 @@
 # Everything runs from the project's own virtualenv (.venv), created on first use.
 #   make run    build report.duckdb from raw/ (RAW=... DB=... to change the paths)
 #   make test   the test suite
+#   make bench  benchmark on a generated corpus with ground truth (N=20000 reports; ARGS='--json b.json')
 #   make dev    the Dagster UI on http://127.0.0.1:3000 (localhost only)
 #   make lint   ruff check + ruff format --check
 #   make clean  caches and leftover staging files; `make distclean` also .venv, .dagster/ and the database
@@ -19,7 +20,7 @@ DB ?= report.duckdb
 # Dagster instance state (run history, schedules, step outputs) stays inside the project.
 DAGSTER_HOME := $(CURDIR)/.dagster
 
-.PHONY: help venv run test dev lint format clean distclean
+.PHONY: help venv run test bench dev lint format clean distclean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -47,6 +48,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The table it prints is explained in bench/README.md. Any other option of bench/run.py goes in ARGS.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(if $(N),--count $(N)) $(ARGS)
 
 # DAGSTER_HOME must hold dagster.yaml: the committed one is copied in whenever it changes.
 $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
