@@ -155,9 +155,7 @@ def test_gbk_bytes_decode_like_utf8():
     assert utf8.meta.unit_name == "某镇" and utf8.meta.year == 2023
 
 
-def test_seed_status_is_parsed(tmp_path):
-    from pathlib import Path
-
+def test_seed_status_is_parsed():
     raw = Path(__file__).parent.parent / "raw" / "002_0d8d98ed0f7285a4.txt"
     report = parse_report(raw.read_bytes(), raw.name)
     assert report.parse_status == PARSED and len(report.cells) == 200
