@@ -11,7 +11,7 @@ One row per file_name (the path relative to the raw folder). Its status is one o
   removed                                           seen by an earlier build, not in the raw folder now
 Every status counts each file once, so the counts by status add up to the files seen.
 
-Each build rebuilds the database, so the ledger's memory (first_seen, and the removed files) comes from the
+The ledger is rewritten by each build, so its memory (first_seen, and the removed files) comes from the
 previously published database: `history`, read by pipeline.store.files.read_file_history.
 """
 
@@ -23,15 +23,8 @@ from datetime import UTC, datetime, timedelta
 
 from pipeline.intake import EMPTY, TOO_LARGE, UNREADABLE, Verdict
 from pipeline.manifest import RawFile
-from pipeline.parsing.model import (
-    ERROR,
-    FAILED,
-    NOT_A_REPORT,
-    PARSED,
-    PARSED_WITH_ISSUES,
-    WARNING,
-    ParsedReport,
-)
+from pipeline.outcome import Outcome, outcome_of
+from pipeline.parsing.model import FAILED, NOT_A_REPORT, PARSED, PARSED_WITH_ISSUES, ParsedReport
 
 DUPLICATE = "duplicate"
 SUPERSEDED = "superseded"
@@ -68,22 +61,22 @@ class FileRecord:
 
 def ledger_records(
     verdicts: Iterable[Verdict],
-    entries: Iterable[Entry],
+    outcomes: Mapping[str, Outcome],
     history: Mapping[str, FileRecord],
     seen_at: datetime,
 ) -> list[FileRecord]:
     """The ledger after this build, sorted by file_name: the files of this scan, then the files of
     `history` that are gone (status removed, with their first_seen and last_seen kept).
 
-    verdicts: screening of every path of the scan; entries: (RawFile, ParsedReport) of the accepted files,
-    in file_name order (the first file of each content is its report's file, the others are duplicates).
+    verdicts: screening of every path of the scan, in file_name order (the first accepted file of each
+    content is its report's file, the others are duplicates); outcomes: the parser's verdict on each
+    accepted content, by report_id (parsed in this build or carried over from the previous one).
     """
     now = as_utc_naive(seen_at)
-    parsed: dict[str, ParsedReport] = {}
     first_of_content: dict[str, str] = {}  # sha256 -> file_name of the file whose report stands for it
-    for raw, report in entries:
-        parsed[raw.file_name] = report
-        first_of_content.setdefault(raw.sha256, raw.file_name)
+    for v in verdicts:
+        if v.accepted and v.file is not None:
+            first_of_content.setdefault(v.file.sha256, v.file_name)
 
     records: list[FileRecord] = []
     for v in verdicts:
@@ -102,8 +95,8 @@ def ledger_records(
         )
         if v.accepted:
             assert raw is not None
-            report = parsed.get(v.file_name)
-            if report is None:
+            outcome = outcomes.get(raw.report_id)
+            if outcome is None:
                 raise ValueError(f"{v.file_name} was accepted for parsing but has no parse result")
             first = first_of_content[raw.sha256]
             if first != v.file_name:
@@ -111,7 +104,7 @@ def ledger_records(
                     base, status=DUPLICATE, detail=f"Same content (sha256 {raw.sha256[:16]}…) as {first}."
                 )
             else:
-                base = replace(base, status=report.parse_status, detail=parse_detail(report))
+                base = replace(base, status=outcome.parse_status, detail=outcome.detail)
             base = replace(base, report_id=raw.report_id)
         records.append(base)
 
@@ -133,25 +126,6 @@ def removed_record(earlier: FileRecord, first_of_content: Mapping[str, str]) -> 
         detail += f" The same content is now loaded from {moved_to}."
         report_id = earlier.sha256[:16] if earlier.sha256 else None
     return replace(earlier, status=REMOVED, detail=detail, report_id=report_id)
-
-
-def parse_detail(report: ParsedReport) -> str:
-    """One line on what the parser made of the file (its issues in full are in parse_issues)."""
-    meta = report.meta
-    head = (
-        f"{meta.unit_name or 'unit not found'}, {meta.year or 'year not found'}: "
-        f"{len(report.cells)} table cells read"
-    )
-    if report.parse_status == PARSED:
-        return head + "."
-    serious = [i for i in report.issues if i.severity in (ERROR, WARNING)] or report.issues
-    if report.parse_status in (NOT_A_REPORT, FAILED):
-        # the issue that decided the status: the not_a_report one, or the parser's error
-        deciding = [i for i in report.issues if i.code == NOT_A_REPORT or i.severity == ERROR] or serious
-        return deciding[0].message if deciding else report.parse_status
-    first = serious[0]
-    more = f" (and {len(serious) - 1} more issues: see parse_issues)" if len(serious) > 1 else ""
-    return f"{head}; {first.code}: {first.message}{more}"
 
 
 def status_counts(records: Iterable[FileRecord]) -> dict[str, int]:
@@ -180,6 +154,15 @@ def accepted_verdicts(entries: Iterable[Entry]) -> list[Verdict]:
     return [Verdict(raw.file_name, raw, None) for raw, _ in entries]
 
 
+def outcomes_of(entries: Iterable[Entry]) -> dict[str, Outcome]:
+    """The Outcome of each report_id, from the first entry of each content."""
+    out: dict[str, Outcome] = {}
+    for raw, report in entries:
+        if raw.report_id not in out:
+            out[raw.report_id] = outcome_of(report)
+    return out
+
+
 __all__ = [
     "DUPLICATE",
     "REMOVED",
@@ -189,6 +172,6 @@ __all__ = [
     "accepted_verdicts",
     "as_utc_naive",
     "ledger_records",
-    "parse_detail",
+    "outcomes_of",
     "status_counts",
 ]

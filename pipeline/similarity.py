@@ -1,18 +1,26 @@
 """Near-duplicate report texts (copied reports), for the near_duplicate anomaly. No Dagster here.
 
-Comparing every pair is quadratic, so candidates come from MinHash LSH (datasketch) over the texts'
-clauses, and each candidate pair is then measured exactly with rapidfuzz's normalised Indel similarity
-on the whole text. Clauses, not character n-grams: a copied report keeps its sentences, and a report has
-a few hundred clauses against thousands of n-grams, which keeps hashing cheap on a national corpus.
+Comparing every pair is quadratic, so candidates come from MinHash signatures of the texts' clauses
+(computed once per report, in the parse workers, and kept in the database for later builds), banded for
+locality-sensitive hashing; each candidate pair is then measured exactly with rapidfuzz's normalised Indel
+similarity on the whole text. Clauses, not character n-grams: a copied report keeps its sentences, and a
+report has a few hundred clauses against thousands of n-grams, which keeps hashing cheap.
+
+Work is bounded on templated corpora (a county's townships often share one template, so one LSH bucket can
+hold thousands of reports): within a bucket a report is paired only with its next NEIGHBOURS by (year,
+report_id), a report gets at most `checks_per_report` exact comparisons and keeps at most `per_report`
+partners, and only reports of the same or adjacent years are compared (the only pairs the rule uses).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
+import polars as pl
 import regex
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 from rapidfuzz.fuzz import ratio
 
 from pipeline.parsing.decode import decode
@@ -20,11 +28,13 @@ from pipeline.parsing.html import html_to_lines, looks_like_html
 from pipeline.parsing.normalize import squash
 
 THRESHOLD = 0.90  # the issue's "≥ 90% similar"
-_PERMUTATIONS = 64
-_LSH_THRESHOLD = 0.8  # a little looser than THRESHOLD: LSH only proposes pairs, the exact measure decides
+PERMUTATIONS = 64
+_BANDS, _ROWS = 16, 4  # 16 bands of 4 hash values: a pair with clause-set Jaccard 0.8 collides with p > 0.999
+_MIN_JACCARD = 0.8  # estimated from the signatures; looser than THRESHOLD, the exact measure decides
+NEIGHBOURS = 3
 _CLAUSE = regex.compile(r"[。，,；;：:！？!?\n]+")
 _DIGITS = regex.compile(r"\d+")
-_MIN_TEXT = 200  # characters: shorter texts (stubs, non-reports) say too little to be called copies
+MIN_TEXT = 200  # characters: shorter texts (stubs, non-reports) say too little to be called copies
 
 
 @dataclass(frozen=True)
@@ -34,58 +44,132 @@ class SimilarPair:
     similarity: float  # 0..1, normalised Indel similarity of the two whole texts
 
 
-def comparable_text(data: bytes, file_name: str = "") -> str:
+def comparable_text(data: bytes | str, file_name: str = "") -> str:
     """The report's text as compared: decoded, markup removed, whitespace and width normalised."""
-    text = decode(data)[0]
+    text = decode(data)[0] if isinstance(data, bytes) else data
     lines = html_to_lines(text)[0] if looks_like_html(text, file_name) else text.splitlines()
     return "\n".join(s for s in (squash(line) for line in lines) if s)
 
 
-def _signature(text: str) -> MinHash:
-    # digits masked: a copy with this year's numbers keeps last year's clauses (the exact measure later
-    # compares the real texts)
+def signature(text: str) -> np.ndarray | None:
+    """The MinHash signature (PERMUTATIONS uint64) of the text's clauses; None for a text too short to
+    be called a copy. Digits are masked: a copy with this year's numbers keeps last year's clauses (the
+    exact measure later compares the real texts)."""
+    if len(text) < MIN_TEXT:
+        return None
     clauses = {_DIGITS.sub("#", c).encode("utf-8") for c in _CLAUSE.split(text) if len(c) >= 4}
-    signature = MinHash(num_perm=_PERMUTATIONS, seed=1)
-    signature.update_batch(sorted(clauses))
-    return signature
+    minhash = MinHash(num_perm=PERMUTATIONS, seed=1)
+    minhash.update_batch(sorted(clauses))
+    return minhash.hashvalues.astype(np.uint64)
+
+
+def candidate_pairs(
+    ids: list[str],
+    years: list[int | None],
+    signatures: np.ndarray,
+    is_new: list[bool],
+    checks_per_report: int = 10,
+) -> list[tuple[str, str]]:
+    """Pairs (a, b), a < b, worth measuring: they share an LSH band bucket as near neighbours, are of the
+    same or adjacent years, agree on at least _MIN_JACCARD of their signature, and at least one of them is
+    new (pairs of two old reports were measured by an earlier build). At most `checks_per_report` per
+    report, its nearest ids first. `signatures` has one row of PERMUTATIONS values per id."""
+    if len(ids) < 2:
+        return []
+    sig = signatures.astype(np.uint64, copy=False)
+    index = np.arange(len(ids), dtype=np.int64)
+    years_np = np.array([y if y is not None else -10 for y in years], dtype=np.int32)
+    frames = []
+    for band in range(_BANDS):
+        block = sig[:, band * _ROWS : (band + 1) * _ROWS]
+        # one 64-bit key per band (wrapping polynomial mix); equal blocks give equal keys
+        key = np.zeros(len(ids), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for j in range(_ROWS):
+                key = key * np.uint64(1_000_003) + block[:, j]
+        frames.append(
+            pl.DataFrame({"band": np.full(len(ids), band, np.int8), "key": key, "year": years_np, "i": index})
+        )
+    members = pl.concat(frames).sort("band", "key", "year", "i")
+    pairs = (
+        pl.concat(
+            [
+                members.select(
+                    "i",
+                    j=pl.col("i").shift(-k),
+                    same=(pl.col("key").shift(-k) == pl.col("key"))
+                    & (pl.col("band").shift(-k) == pl.col("band")),
+                ).filter(pl.col("same"))
+                for k in range(1, NEIGHBOURS + 1)
+            ]
+        )
+        .select(a=pl.min_horizontal("i", "j"), b=pl.max_horizontal("i", "j"))
+        .unique()
+    )
+    if pairs.is_empty():
+        return []
+    a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
+    new_np = np.asarray(is_new, dtype=bool)
+    keep = (np.abs(years_np[a] - years_np[b]) <= 1) & (years_np[a] >= 0) & (years_np[b] >= 0)
+    keep &= new_np[a] | new_np[b]
+    a, b = a[keep], b[keep]
+    agreement = (sig[a] == sig[b]).mean(axis=1) if len(a) else np.zeros(0)
+    a, b = a[agreement >= _MIN_JACCARD], b[agreement >= _MIN_JACCARD]
+    # the cap, from both sides: each report's candidates in order of the other's index
+    capped = (
+        pl.DataFrame({"a": a, "b": b})
+        .sort("a", "b")
+        .filter(pl.int_range(pl.len()).over("a") < checks_per_report)
+        .sort("b", "a")
+        .filter(pl.int_range(pl.len()).over("b") < checks_per_report)
+        .sort("a", "b")
+    )
+    return [(ids[x], ids[y]) for x, y in capped.iter_rows()]
+
+
+def measure_pairs(
+    pairs: Iterable[tuple[str, str]],
+    text_of: Callable[[str], str | None],
+    threshold: float = THRESHOLD,
+    per_report: int = 3,
+) -> list[SimilarPair]:
+    """The pairs whose whole texts are at least `threshold` similar, each report keeping at most
+    `per_report` partners. text_of(report_id) gives the comparable text (None when it cannot be read)."""
+    found: dict[str, int] = {}
+    out: list[SimilarPair] = []
+    texts: dict[str, str | None] = {}
+
+    def text(report_id: str) -> str | None:
+        if report_id not in texts:
+            texts[report_id] = text_of(report_id)
+        return texts[report_id]
+
+    for a, b in sorted(pairs):
+        if found.get(a, 0) >= per_report or found.get(b, 0) >= per_report:
+            continue
+        ta, tb = text(a), text(b)
+        if ta is None or tb is None:
+            continue
+        similarity = ratio(ta, tb, score_cutoff=threshold * 100) / 100
+        if similarity >= threshold:
+            found[a] = found.get(a, 0) + 1
+            found[b] = found.get(b, 0) + 1
+            out.append(SimilarPair(a, b, round(similarity, 4)))
+    return out
 
 
 def near_duplicates(
-    texts: Mapping[str, str],
-    threshold: float = THRESHOLD,
-    years: Mapping[str, int | None] | None = None,
-    per_report: int = 3,
-    checks_per_report: int = 10,
+    texts: Mapping[str, str], threshold: float = THRESHOLD, years: Mapping[str, int | None] | None = None
 ) -> list[SimilarPair]:
-    """Pairs of reports whose texts are at least `threshold` similar, each pair once (ids sorted).
-
-    Bounded work on templated corpora (a county's townships often share one template): a report is
-    compared with at most `checks_per_report` LSH candidates and keeps at most `per_report` partners,
-    enough to show that it is a copy. With `years`, only reports of the same or adjacent years are
-    compared, the only pairs the rule uses."""
-    lsh = MinHashLSH(threshold=_LSH_THRESHOLD, num_perm=_PERMUTATIONS)
-    pairs: dict[tuple[str, str], float] = {}
-    for report_id in sorted(texts):
-        text = texts[report_id]
-        if len(text) < _MIN_TEXT:
-            continue
-        signature = _signature(text)
-        year = years.get(report_id) if years is not None else None
-        found = checked = 0
-        for other in sorted(lsh.query(signature)):
-            if found >= per_report or checked >= checks_per_report:
-                break
-            if years is not None:
-                other_year = years.get(other)
-                if year is None or other_year is None or abs(year - other_year) > 1:
-                    continue
-            checked += 1
-            similarity = ratio(text, texts[other], score_cutoff=threshold * 100) / 100
-            if similarity >= threshold:
-                found += 1
-                pairs[(min(report_id, other), max(report_id, other))] = round(similarity, 4)
-        lsh.insert(report_id, signature)
-    return [SimilarPair(a, b, sim) for (a, b), sim in sorted(pairs.items())]
+    """Pairs of texts at least `threshold` similar, each pair once (ids sorted): candidate_pairs and
+    measure_pairs over texts held in memory (without `years`, all texts count as one year)."""
+    signed = {rid: s for rid, t in sorted(texts.items()) if (s := signature(t)) is not None}
+    ids = list(signed)
+    if not ids:
+        return []
+    year_of = [(years or {}).get(rid) if years is not None else 0 for rid in ids]
+    pairs = candidate_pairs(ids, year_of, np.vstack(list(signed.values())), [True] * len(ids))
+    return measure_pairs(pairs, texts.get, threshold)
 
 
 def pairs_as_rows(pairs: Iterable[SimilarPair]) -> list[dict[str, object]]:

@@ -1,13 +1,14 @@
-"""The asset graph: raw folder -> parsed reports -> tables in a staging database -> views -> published file.
+"""The asset graph: raw folder -> Parquet shards of the new reports -> tables in a staging database -> published file.
 
-    raw_manifest -> file_intake -> parsed_reports -> reports_table ------\\
-                                                  -> facts_table --------+-> analyst_views -> published_database
-                                                  -> parse_issues_table -/
-                                    reports_table -> files_table (the ledger; marks superseded reports)
-                                                        -> rollup_views, anomaly_views -> published_database
+    raw_manifest -> file_intake -> parsed_reports (parse workers write shards; incremental: only new files)
+        -> reports_table, facts_table, parse_issues_table, narrative_claims_table, text_similarity
+        -> files_table (the ledger; marks superseded reports)
+        -> analyst_views, rollup_tables, anomaly_tables -> published_database
 
-The table assets write into the run's staging build (see resources.py for why that is safe); nothing is
-visible to analysts until published_database swaps the finished file in.
+The staging build starts as a copy of the published database when it can (pipeline/store/incremental.py);
+the table assets drop the rows of reports that are gone and load the new shards. Everything writes into the
+run's staging build (see resources.py for why that is safe); nothing is visible to analysts until
+published_database swaps the finished file in.
 """
 
 import sys
@@ -15,33 +16,23 @@ import time
 from collections import Counter
 
 import dagster as dg
+import pyarrow as pa
 from tqdm import tqdm
 
 from pipeline.defs.resources import PipelineSettings, ReportDatabase
 from pipeline.intake import Verdict, screen_scan
 from pipeline.ledger import ledger_records, status_counts
-from pipeline.manifest import RawFile, RawScan, scan_raw
-from pipeline.parse_files import MIN_FILES_FOR_POOL, Progress, default_workers, parse_files
-from pipeline.parsing import ParsedReport
+from pipeline.manifest import RawScan, scan_raw
+from pipeline.parse_files import MIN_FILES_FOR_POOL, Progress, default_workers, parse_to_shards, shard_glob
+from pipeline.parse_run import ParseRun, plan_parse
 from pipeline.parsing.model import FAILED
-from pipeline.parsing.narrative import Claim, claims_from_source
-from pipeline.similarity import SimilarPair, comparable_text, near_duplicates, pairs_as_rows
-from pipeline.store import (
-    create_views,
-    load_facts,
-    load_files,
-    load_parse_issues,
-    load_rejection_issues,
-    load_reports,
-    mark_superseded,
-    unique_entries,
-)
-from pipeline.store.anomalies import create_anomalies, load_narrative_claims, load_near_duplicates
-from pipeline.units.batch import resolve_entries
+from pipeline.store import create_views, load_files, mark_superseded
+from pipeline.store.anomalies import create_anomalies
+from pipeline.store.incremental import replace_rows
+from pipeline.store.near_duplicates import new_near_duplicates
+from pipeline.store.rows import duplicate_issues_table, rejection_issues_table
+from pipeline.units.batch import load_resolver
 from pipeline.units.db import create_division_views, load_divisions
-from pipeline.units.result import UnitResolution
-
-Entry = tuple[RawFile, ParsedReport]
 
 INGEST = "ingest"
 DATABASE = "database"
@@ -114,18 +105,33 @@ def file_intake(
 
 @dg.asset(
     group_name=INGEST,
-    kinds={"python"},
+    kinds={"python", "parquet"},
     description=(
-        "Each raw file accepted by file_intake parsed into report metadata, table cells and issues (a list "
-        "of (RawFile, ParsedReport)). A file the parser crashes on becomes a report with parse_status "
-        "'failed' and an error issue; the run goes on."
+        "The raw files accepted by file_intake that this build parses: every distinct content not already in "
+        "the published database (all of them on a full build: first build, --full, or a change of parser, "
+        "unit resolution, schema or raw/units.csv). Parsed in worker processes into Parquet shards (reports "
+        "with their units, facts, parse issues, narrative claims, text signatures) beside the staging build. "
+        "A file the parser crashes on becomes a report with parse_status 'failed' and an error issue."
     ),
 )
 def parsed_reports(
-    context: dg.AssetExecutionContext, file_intake: list[Verdict], settings: PipelineSettings
-) -> dg.Output[list[Entry]]:
-    files = [v.file for v in file_intake if v.accepted and v.file is not None]
+    context: dg.AssetExecutionContext,
+    file_intake: list[Verdict],
+    settings: PipelineSettings,
+    report_db: ReportDatabase,
+) -> dg.Output[ParseRun]:
+    base = report_db.base()
+    plan = plan_parse([v.file for v in file_intake if v.accepted and v.file is not None], base)
+    context.log.info(
+        f"{'incremental' if base.incremental else 'full'} build: {len(plan.to_parse)} files to parse, "
+        f"{len(plan.kept)} reports kept, {len(plan.dropped)} dropped"
+        + ("" if base.incremental else f" ({base.full_reason})")
+    )
+    resolver = load_resolver(settings.raw_path)
+    if resolver.overrides_error:
+        context.log.error(f"overrides file ignored: {resolver.overrides_error}")
     workers = settings.workers or default_workers()
+    files = plan.to_parse
     bar = tqdm(total=len(files), unit="file", desc="parsing", disable=not settings.progress, file=sys.stderr)
     last_log = [0.0]
 
@@ -137,63 +143,55 @@ def parsed_reports(
 
     started = time.perf_counter()
     try:
-        reports = parse_files(files, workers, on_batch)
+        parsed = parse_to_shards(files, report_db.shard_dir, resolver, workers, on_batch)
     finally:
         bar.close()
     seconds = time.perf_counter() - started
-    entries: list[Entry] = list(zip(files, reports, strict=True))
-    for file, report in entries:
-        if report.parse_status == FAILED:
-            context.log.warning(f"{file.file_name}: {'; '.join(i.message for i in report.issues)}")
-    by_status = Counter(report.parse_status for _, report in entries)
-    by_severity = Counter(issue.severity for _, report in entries for issue in report.issues)
-    failed = [file.file_name for file, report in entries if report.parse_status == FAILED]
+    used = workers if len(files) >= MIN_FILES_FOR_POOL else 1
+    run = ParseRun(report_db.shard_dir, plan, parsed, base, seconds, used)
+    failed = [s for s in parsed if s.parse_status == FAILED]
+    for s in failed:
+        context.log.warning(f"{s.file_name}: {s.detail}")
+    by_status = Counter(s.parse_status for s in parsed)
+    by_severity: Counter[str] = Counter()
+    for s in parsed:
+        by_severity.update(s.issues)
     return dg.Output(
-        entries,
+        run,
         metadata={
-            "reports": len(entries),
+            "build": "incremental" if base.incremental else "full",
+            "full_build_reason": base.full_reason or "",
+            "reports_parsed": len(parsed),
+            "reports_kept": len(plan.kept),
+            "reports_dropped": len(plan.dropped),
+            "duplicate_files": len(plan.duplicates),
             "seconds": round(seconds, 3),
-            "reports_per_second": round(len(entries) / seconds, 1) if seconds > 0 else 0.0,
+            "reports_per_second": round(len(parsed) / seconds, 1) if seconds > 0 else 0.0,
             "megabytes_per_second": round(sum(f.size_bytes for f in files) / 1e6 / seconds, 2)
             if seconds > 0
             else 0.0,
-            "workers": workers if len(files) >= MIN_FILES_FOR_POOL else 1,
-            "cells": sum(len(report.cells) for _, report in entries),
+            "workers": used,
+            "cells": sum(s.cells for s in parsed),
             "issues": sum(by_severity.values()),
+            "narrative_claims": sum(s.claims for s in parsed),
+            "overrides_used": sum(s.override_used for s in parsed),
+            "overrides_error": resolver.overrides_error or "",
             "by_status": dg.MetadataValue.json(dict(sorted(by_status.items()))),
             "issues_by_severity": dg.MetadataValue.json(dict(sorted(by_severity.items()))),
-            "failed_files": dg.MetadataValue.json(failed[:50]),
+            "failed_files": dg.MetadataValue.json([s.file_name for s in failed[:50]]),
         },
     )
 
 
-@dg.asset(
-    group_name=INGEST,
-    kinds={"python"},
-    description=(
-        "Each report's administrative division (NBS codes), resolved from all the place names in its text "
-        "and the user's overrides file raw/units.csv. Ambiguous names keep their candidates and no codes; "
-        "nothing is picked by order."
-    ),
-)
-def report_units(
-    context: dg.AssetExecutionContext, parsed_reports: list[Entry], settings: PipelineSettings
-) -> dg.Output[dict[str, UnitResolution]]:
-    batch = resolve_entries(parsed_reports, settings.raw_path)
-    if batch.overrides_error:
-        context.log.error(f"overrides file ignored: {batch.overrides_error}")
-    by_status = Counter(u.status for u in batch.units.values())
-    by_level = Counter(u.unit_level or "unknown" for u in batch.units.values())
-    return dg.Output(
-        batch.units,
-        metadata={
-            "reports": len(batch.units),
-            "by_status": dg.MetadataValue.json(dict(sorted(by_status.items()))),
-            "by_level": dg.MetadataValue.json(dict(sorted(by_level.items()))),
-            "overrides_used": batch.overrides_used,
-            "overrides_error": batch.overrides_error or "",
-        },
-    )
+def _replace_from_shards(report_db: ReportDatabase, run: ParseRun, table: str, **kwargs: object) -> None:
+    with report_db.staging_connection() as con:
+        replace_rows(con, table, run.dropped, shard_glob(run.shard_dir, table), **kwargs)  # type: ignore[arg-type]
+    report_db.mark_written(table)
+
+
+def _counts(report_db: ReportDatabase, sql: str) -> dict:
+    with report_db.staging_connection() as con:
+        return dict(con.execute(sql).fetchall())
 
 
 @dg.asset(
@@ -201,25 +199,30 @@ def report_units(
     kinds={"duckdb"},
     description=(
         "Table `reports` in the staging database: one row per distinct report (byte-identical files are "
-        "loaded once) with its metadata and parse_status."
+        "loaded once) with its metadata, parse_status and administrative division (NBS codes, resolved in the "
+        "parse workers from the place names in its text and raw/units.csv; ambiguous names keep their "
+        "candidates and no codes). Reports kept from the published database keep their rows."
     ),
 )
-def reports_table(
-    parsed_reports: list[Entry], report_units: dict[str, UnitResolution], report_db: ReportDatabase
-) -> dg.MaterializeResult:
-    units = {report_id: unit.as_row() for report_id, unit in report_units.items()}
-    with report_db.staging_connection() as con:
-        rows = load_reports(con, parsed_reports, report_db.ingested_at, units)
-        by_status = dict(
-            con.execute("SELECT parse_status, count(*) FROM reports GROUP BY 1 ORDER BY 1").fetchall()
-        )
-    report_db.mark_written("reports")
-    _, duplicates = unique_entries(parsed_reports)
+def reports_table(parsed_reports: ParseRun, report_db: ReportDatabase) -> dg.MaterializeResult:
+    _replace_from_shards(
+        report_db,
+        parsed_reports,
+        "reports",
+        renamed=parsed_reports.plan.renamed,
+        ingested_at=report_db.ingested_at,
+    )
+    by_status = _counts(report_db, "SELECT parse_status, count(*) FROM reports GROUP BY 1 ORDER BY 1")
+    by_division = _counts(
+        report_db, "SELECT coalesce(division_status, 'none'), count(*) FROM reports GROUP BY 1 ORDER BY 1"
+    )
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": rows,
+            "dagster/row_count": sum(by_status.values()),
             "by_status": dg.MetadataValue.json(by_status),
-            "duplicate_files": len(duplicates),
+            "by_division_status": dg.MetadataValue.json(by_division),
+            "duplicate_files": len(parsed_reports.plan.duplicates),
+            "renamed_files": len(parsed_reports.plan.renamed),
         }
     )
 
@@ -232,19 +235,13 @@ def reports_table(
         "cell, coded by pipeline/data/taxonomy.csv. Blank and '/' cells keep value NULL."
     ),
 )
-def facts_table(parsed_reports: list[Entry], report_db: ReportDatabase) -> dg.MaterializeResult:
-    with report_db.staging_connection() as con:
-        rows = load_facts(con, parsed_reports)
-        by_table = dict(
-            con.execute("SELECT table_code, count(*) FROM facts GROUP BY 1 ORDER BY 1").fetchall()
-        )
-        by_state = dict(
-            con.execute("SELECT cell_state, count(*) FROM facts GROUP BY 1 ORDER BY 1").fetchall()
-        )
-    report_db.mark_written("facts")
+def facts_table(parsed_reports: ParseRun, report_db: ReportDatabase) -> dg.MaterializeResult:
+    _replace_from_shards(report_db, parsed_reports, "facts")
+    by_table = _counts(report_db, "SELECT table_code, count(*) FROM facts GROUP BY 1 ORDER BY 1")
+    by_state = _counts(report_db, "SELECT cell_state, count(*) FROM facts GROUP BY 1 ORDER BY 1")
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": rows,
+            "dagster/row_count": sum(by_table.values()),
             "by_table": dg.MetadataValue.json(by_table),
             "by_cell_state": dg.MetadataValue.json(by_state),
         }
@@ -261,25 +258,77 @@ def facts_table(parsed_reports: list[Entry], report_db: ReportDatabase) -> dg.Ma
     ),
 )
 def parse_issues_table(
-    parsed_reports: list[Entry], file_intake: list[Verdict], report_db: ReportDatabase
+    parsed_reports: ParseRun, file_intake: list[Verdict], report_db: ReportDatabase
 ) -> dg.MaterializeResult:
-    with report_db.staging_connection() as con:
-        rows = load_parse_issues(con, parsed_reports)
-        rows += load_rejection_issues(con, file_intake)
-        by_severity = dict(
-            con.execute("SELECT severity, count(*) FROM parse_issues GROUP BY 1 ORDER BY 1").fetchall()
-        )
-        top_codes = dict(
-            con.execute(
-                "SELECT code, count(*) AS n FROM parse_issues GROUP BY 1 ORDER BY n DESC, code LIMIT 10"
-            ).fetchall()
-        )
-    report_db.mark_written("parse_issues")
+    extra = pa.concat_tables(
+        [duplicate_issues_table(parsed_reports.plan.duplicates), rejection_issues_table(file_intake)]
+    )
+    _replace_from_shards(
+        report_db, parsed_reports, "parse_issues", renamed=parsed_reports.plan.renamed, extra=extra
+    )
+    by_severity = _counts(report_db, "SELECT severity, count(*) FROM parse_issues GROUP BY 1 ORDER BY 1")
+    top_codes = _counts(
+        report_db, "SELECT code, count(*) AS n FROM parse_issues GROUP BY 1 ORDER BY n DESC, code LIMIT 10"
+    )
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": rows,
+            "dagster/row_count": sum(by_severity.values()),
             "by_severity": dg.MetadataValue.json(by_severity),
             "top_codes": dg.MetadataValue.json(top_codes),
+        }
+    )
+
+
+@dg.asset(
+    group_name=DATABASE,
+    kinds={"duckdb"},
+    description=(
+        'Table `narrative_claims`: numbers each report states in its narrative ("收到政府信息公开申请8件", '
+        '"制定规范性文件N件"), keyed by the table cell they describe, for the narrative_table_mismatch rule.'
+    ),
+)
+def narrative_claims_table(parsed_reports: ParseRun, report_db: ReportDatabase) -> dg.MaterializeResult:
+    _replace_from_shards(report_db, parsed_reports, "narrative_claims")
+    (claims, reports) = _counts_row(
+        report_db, "SELECT count(*), count(DISTINCT report_id) FROM narrative_claims"
+    )
+    return dg.MaterializeResult(metadata={"dagster/row_count": claims, "reports_with_claims": reports})
+
+
+def _counts_row(report_db: ReportDatabase, sql: str) -> tuple:
+    with report_db.staging_connection() as con:
+        return con.execute(sql).fetchall()[0]
+
+
+@dg.asset(
+    group_name=DATABASE,
+    kinds={"duckdb", "python"},
+    deps=[reports_table],
+    description=(
+        "Tables `text_signatures` (each report's MinHash signature, from the parse workers) and "
+        "`text_near_duplicates`: pairs of reports whose whole texts are at least 90% similar (copied reports), "
+        "proposed by LSH over the signatures and measured with rapidfuzz, for the near_duplicate rule. Only "
+        "pairs with a new report are measured; the pairs of kept reports are kept."
+    ),
+)
+def text_similarity(
+    parsed_reports: ParseRun, settings: PipelineSettings, report_db: ReportDatabase
+) -> dg.MaterializeResult:
+    _replace_from_shards(report_db, parsed_reports, "text_signatures")
+    with report_db.staging_connection() as con:
+        found = new_near_duplicates(con, settings.raw_path, parsed_reports.new_ids)
+        total = con.execute("SELECT count(*) FROM text_near_duplicates").fetchall()[0][0] // 2
+    return dg.MaterializeResult(
+        metadata={
+            "candidates_measured": found.measured,
+            "new_pairs": len(found.pairs),
+            "pairs": total,
+            "examples": dg.MetadataValue.json(
+                [
+                    {"a": p.report_id, "b": p.other_report_id, "similarity": p.similarity}
+                    for p in found.pairs[:20]
+                ]
+            ),
         }
     )
 
@@ -296,10 +345,10 @@ def parse_issues_table(
     ),
 )
 def files_table(
-    file_intake: list[Verdict], parsed_reports: list[Entry], report_db: ReportDatabase
+    file_intake: list[Verdict], parsed_reports: ParseRun, report_db: ReportDatabase
 ) -> dg.MaterializeResult:
     history = report_db.file_history()
-    records = ledger_records(file_intake, parsed_reports, history, report_db.ingested_at)
+    records = ledger_records(file_intake, parsed_reports.outcomes(), history, report_db.ingested_at)
     with report_db.staging_connection() as con:
         rows = load_files(con, records)
         mark_superseded(con)
@@ -361,12 +410,12 @@ def divisions_table(report_db: ReportDatabase) -> dg.MaterializeResult:
     kinds={"duckdb"},
     deps=[reports_table, facts_table, divisions_table, files_table],
     description=(
-        "County, city and province rollups (rollup_county, rollup_city, rollup_province: sums per area, "
-        "year, cell and unit_level) and the township coverage view, from sql/divisions; current reports only "
-        "(reports.is_current)."
+        "County, city and province rollups (tables rollup_county, rollup_city, rollup_province: sums per "
+        "area, year, cell and unit_level, recomputed by every build) and the township coverage view, from "
+        "sql/divisions; current reports only (reports.is_current)."
     ),
 )
-def rollup_views(report_db: ReportDatabase) -> dg.MaterializeResult:
+def rollup_tables(report_db: ReportDatabase) -> dg.MaterializeResult:
     with report_db.staging_connection() as con:
         files = create_division_views(con)
         resolved = con.execute(
@@ -384,66 +433,25 @@ def rollup_views(report_db: ReportDatabase) -> dg.MaterializeResult:
 
 
 @dg.asset(
-    group_name=INGEST,
-    kinds={"python"},
-    description=(
-        'Numbers each report states in its narrative ("收到政府信息公开申请8件", "制定规范性文件N件"), '
-        "keyed by the table cell they describe, for the narrative_table_mismatch rule."
-    ),
-)
-def narrative_claims(parsed_reports: list[Entry]) -> dg.Output[dict[str, list[Claim]]]:
-    kept, _ = unique_entries(parsed_reports)
-    claims = {raw.report_id: claims_from_source(raw.path.read_bytes(), raw.file_name) for raw, _ in kept}
-    return dg.Output(
-        claims,
-        metadata={
-            "reports_with_claims": sum(1 for c in claims.values() if c),
-            "claims": sum(len(c) for c in claims.values()),
-        },
-    )
-
-
-@dg.asset(
-    group_name=INGEST,
-    kinds={"python"},
-    description=(
-        "Pairs of reports whose whole texts are at least 90% similar (copied reports), found with MinHash "
-        "LSH over their clauses and measured with rapidfuzz, for the near_duplicate rule."
-    ),
-)
-def text_similarity(parsed_reports: list[Entry]) -> dg.Output[list[SimilarPair]]:
-    kept, _ = unique_entries(parsed_reports)
-    texts = {raw.report_id: comparable_text(raw.path.read_bytes(), raw.file_name) for raw, _ in kept}
-    pairs = near_duplicates(texts, years={raw.report_id: report.meta.year for raw, report in kept})
-    return dg.Output(
-        pairs,
-        metadata={
-            "reports_compared": len(texts),
-            "similar_pairs": len(pairs),
-            "examples": dg.MetadataValue.json(
-                [{"a": p.report_id, "b": p.other_report_id, "similarity": p.similarity} for p in pairs[:20]]
-            ),
-        },
-    )
-
-
-@dg.asset(
     group_name=DATABASE,
     kinds={"duckdb"},
-    deps=[reports_table, facts_table, parse_issues_table, files_table],
+    deps=[
+        reports_table,
+        facts_table,
+        parse_issues_table,
+        files_table,
+        narrative_claims_table,
+        text_similarity,
+    ],
     description=(
         "The anomaly rules of sql/anomalies (the form's own arithmetic, calendar, edition, level and "
-        "narrative checks; one view per rule; current reports only) and their union view `anomalies`, plus the "
-        "narrative_claims table."
+        "narrative checks; one view per rule; current reports only) and the table `anomalies` with every "
+        "rule's findings, recomputed by every build."
     ),
 )
-def anomaly_views(
-    narrative_claims: dict[str, list[Claim]], text_similarity: list[SimilarPair], report_db: ReportDatabase
-) -> dg.MaterializeResult:
+def anomaly_tables(report_db: ReportDatabase) -> dg.MaterializeResult:
     with report_db.staging_connection() as con:
-        claims = load_narrative_claims(con, narrative_claims)
         files = create_anomalies(con)
-        load_near_duplicates(con, pairs_as_rows(text_similarity))
         by_rule = dict(
             con.execute(
                 "SELECT rule_code || ' (' || severity || ')', count(*) FROM anomalies GROUP BY 1 ORDER BY 1"
@@ -452,9 +460,7 @@ def anomaly_views(
     report_db.mark_written("anomalies")
     return dg.MaterializeResult(
         metadata={
-            "narrative_claims": claims,
-            "near_duplicate_pairs": len(text_similarity),
-            "rule_views": len(files) - 3,
+            "rule_views": len(files) - 2,
             "anomalies_by_rule": dg.MetadataValue.json(by_rule),
             "anomalies": sum(by_rule.values()),
         }
@@ -464,7 +470,7 @@ def anomaly_views(
 @dg.asset(
     group_name=DATABASE,
     kinds={"duckdb"},
-    deps=[analyst_views, rollup_views, anomaly_views],
+    deps=[analyst_views, rollup_tables, anomaly_tables],
     description=(
         "The published database file: the staging build, checkpointed and atomically renamed onto the "
         "target path. Analysts holding the previous file open keep reading it undisturbed."
@@ -508,16 +514,15 @@ ASSETS = [
     raw_manifest,
     file_intake,
     parsed_reports,
-    report_units,
-    narrative_claims,
-    text_similarity,
     reports_table,
     facts_table,
     parse_issues_table,
+    narrative_claims_table,
+    text_similarity,
     files_table,
     divisions_table,
     analyst_views,
-    rollup_views,
-    anomaly_views,
+    rollup_tables,
+    anomaly_tables,
     published_database,
 ]

@@ -8,7 +8,7 @@ in the UI and the summary, and never stops a run or blocks the publish.
 import dagster as dg
 import duckdb
 
-from pipeline.defs.assets import anomaly_views, facts_table, files_table
+from pipeline.defs.assets import anomaly_tables, facts_table, files_table
 from pipeline.defs.resources import ReportDatabase
 from pipeline.manifest import RawScan
 from pipeline.store.taxonomy import taxonomy_csv_path
@@ -135,7 +135,7 @@ def every_file_accounted_for(report_db: ReportDatabase, raw_manifest: RawScan) -
     )
 
 
-# The rules of sql/anomalies, each shown as a check on the facts. It waits for anomaly_views, which
+# The rules of sql/anomalies, each shown as a check on the facts. It waits for anomaly_tables, which
 # creates the rule views in the same build. A rule's errors and warnings fail the check as a WARN: a
 # bad report never stops the nightly load. Not-assessable (info) rows are counted, not failed.
 ANOMALY_RULES = (
@@ -163,7 +163,7 @@ def _anomaly_check(rule: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=facts_table,
         name=f"anomaly_{rule}",
-        additional_deps=[anomaly_views],
+        additional_deps=[anomaly_tables],
         description=f"Anomaly rule {rule} (sql/anomalies): reports where it fails; not assessable ones counted.",
     )
     def _check(report_db: ReportDatabase) -> dg.AssetCheckResult:

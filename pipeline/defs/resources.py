@@ -38,15 +38,28 @@ from pipeline.store import (
     BuildLockTimeout,
     HistoryUnreadable,
     begin_build,
-    create_schema,
     discard_build,
     publish,
     read_file_history,
     writer_lock,
 )
+from pipeline.store.incremental import Base, fingerprint, start_build, write_build_info
+from pipeline.store.publish import shards_path
+from pipeline.units.batch import OVERRIDES_FILE
 
 # What published_database needs this run to have written into staging before it publishes.
-BUILD_PARTS = ("reports", "facts", "parse_issues", "files", "views", "divisions", "rollups", "anomalies")
+BUILD_PARTS = (
+    "reports",
+    "facts",
+    "parse_issues",
+    "narrative_claims",
+    "text_signatures",
+    "files",
+    "views",
+    "divisions",
+    "rollups",
+    "anomalies",
+)
 DEFAULT_LOCK_TIMEOUT = 3600.0
 
 
@@ -68,6 +81,10 @@ class PipelineSettings(dg.ConfigurableResource):
         default=0, ge=0, description="Processes that parse files; 0 = one per core (env PARSE_WORKERS)."
     )
     progress: bool = Field(default=False, description="Show a progress bar on stderr while parsing.")
+    full_rebuild: bool = Field(
+        default=False,
+        description="Parse every file again instead of going on from the published database (env FULL_REBUILD=1).",
+    )
 
     @classmethod
     def from_env(cls) -> "PipelineSettings":
@@ -76,6 +93,7 @@ class PipelineSettings(dg.ConfigurableResource):
             db_path=os.environ.get("REPORT_DB") or "report.duckdb",
             max_file_mb=float(os.environ.get("MAX_FILE_MB") or DEFAULT_MAX_MB),
             workers=int(os.environ.get("PARSE_WORKERS") or 0),
+            full_rebuild=os.environ.get("FULL_REBUILD", "") not in ("", "0", "false"),
         )
 
     @property
@@ -108,6 +126,8 @@ class ReportDatabase(dg.ConfigurableResource):
     _ingested_at: datetime | None = PrivateAttr(default=None)
     _history: dict[str, FileRecord] | None = PrivateAttr(default=None)
     _written: set[str] = PrivateAttr(default_factory=set)
+    _base: Base | None = PrivateAttr(default=None)
+    _print: str | None = PrivateAttr(default=None)
     _published: bool = PrivateAttr(default=False)
 
     @property
@@ -143,17 +163,31 @@ class ReportDatabase(dg.ConfigurableResource):
                     raise dg.Failure(description=str(exc)) from exc
             staging = begin_build(self.target)
             try:
-                con = duckdb.connect(str(staging))
-                try:
-                    create_schema(con)
-                finally:
-                    con.close()
+                self._base = start_build(
+                    self.target, staging, self._fingerprint(), self.settings.full_rebuild
+                )
             except BaseException:
                 discard_build(staging)
                 raise
             self._staging = staging
             self._ingested_at = datetime.now(UTC)
         return self._staging
+
+    def _fingerprint(self) -> str:
+        if self._print is None:
+            self._print = fingerprint(self.settings.raw_path / OVERRIDES_FILE)
+        return self._print
+
+    def base(self) -> Base:
+        """What this build starts from: the published database's reports when it can go on from them."""
+        self._ensure_build()
+        assert self._base is not None
+        return self._base
+
+    @property
+    def shard_dir(self) -> Path:
+        """Where this run's parse workers write their Parquet shards (removed with the staging build)."""
+        return shards_path(self._ensure_build())
 
     def file_history(self) -> dict[str, FileRecord]:
         """The files ledger of the database this build replaces, by file_name (read under the lock)."""
@@ -206,10 +240,12 @@ class ReportDatabase(dg.ConfigurableResource):
             )
         con = duckdb.connect(str(self._staging))
         try:
+            write_build_info(con, self._fingerprint(), self.ingested_at, not self.base().incremental)
             con.execute("CHECKPOINT")
         finally:
             con.close()
         publish(self._staging, self.target)
+        discard_build(self._staging)  # what is left of it: the parse shards
         self._published = True
         return self.target
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.ledger import accepted_verdicts, ledger_records
+from pipeline.ledger import accepted_verdicts, ledger_records, outcomes_of
 from pipeline.store.files import load_files, mark_superseded, read_file_history
 from pipeline.store.load import Entry, load_facts, load_parse_issues, load_reports
 from pipeline.store.publish import begin_build, discard_build, publish, writer_lock
@@ -46,7 +46,9 @@ def build_database(
                     "facts": load_facts(con, entries),
                     "parse_issues": load_parse_issues(con, entries),
                 }
-                records = ledger_records(accepted_verdicts(entries), entries, history, ingested_at)
+                records = ledger_records(
+                    accepted_verdicts(entries), outcomes_of(entries), history, ingested_at
+                )
                 counts["files"] = load_files(con, records)
                 mark_superseded(con)
                 create_views(con)

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from pipeline.intake import Verdict
 from pipeline.ledger import FileRecord
-from pipeline.parsing.model import ERROR
+from pipeline.store.rows import rejection_issues_table
 from pipeline.store.schema import run_sql_files, sql_dir
 from pipeline.store.transaction import registered, transaction
 
@@ -72,31 +72,7 @@ def mark_superseded(con: duckdb.DuckDBPyConnection) -> list[str]:
 def load_rejection_issues(con: duckdb.DuckDBPyConnection, verdicts: Iterable[Verdict]) -> int:
     """One 'error' parse_issues row per file rejected by screening (empty, too_large, unreadable), replacing
     earlier rows of those files with the same codes; returns the rows written."""
-    rejected = [v for v in verdicts if not v.accepted]
-    rows = [
-        {
-            "report_id": v.file.report_id if v.file else None,
-            "file_name": v.file_name,
-            "severity": ERROR,
-            "code": v.code,
-            "message": f"{v.status}: {v.detail}",
-            "source_line": None,
-        }
-        for v in rejected
-    ]
-    batch = pa.Table.from_pylist(
-        rows,
-        pa.schema(
-            [
-                ("report_id", pa.string()),
-                ("file_name", pa.string()),
-                ("severity", pa.string()),
-                ("code", pa.string()),
-                ("message", pa.string()),
-                ("source_line", pa.int32()),
-            ]
-        ),
-    )
+    batch = rejection_issues_table(verdicts)
     with transaction(con), registered(con, "_rejected", batch):
         con.execute(
             "DELETE FROM parse_issues USING _rejected AS r "

@@ -1,4 +1,4 @@
-"""Write parsed reports into the tables: one Arrow batch and one INSERT per table and call.
+"""Write parsed reports into the tables: one Arrow batch (pipeline/store/rows.py) and one INSERT per table.
 
 Every load_* function takes the same `entries` (a list of (RawFile, ParsedReport)) and replaces the rows of
 those entries' report_ids in one transaction, so calling it twice with the same entries leaves the same rows.
@@ -10,85 +10,21 @@ in parse_issues.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
 
 from pipeline.manifest import RawFile
-from pipeline.parsing.model import CELL_STATES, VALUE, WARNING, Cell, ParsedReport
-from pipeline.store.taxonomy import applicant_labels, known_cells
+from pipeline.parsing.model import CELL_STATES, VALUE, Cell, ParsedReport
+from pipeline.store import rows
+from pipeline.store.taxonomy import known_cells
 from pipeline.store.transaction import registered, transaction
 
 Entry = tuple[RawFile, ParsedReport]
 
-_DECIMAL = pa.decimal128(20, 6)  # = facts.value DECIMAL(20,6)
 _MAX_ABS_VALUE = Decimal(10) ** 14  # 20 digits of which 6 after the point
-
-REPORTS_SCHEMA = pa.schema(
-    [
-        ("report_id", pa.string()),
-        ("file_name", pa.string()),
-        ("sha256", pa.string()),
-        ("unit_name", pa.string()),
-        ("year", pa.int32()),
-        ("format_edition", pa.string()),
-        ("stated_period_start", pa.date32()),
-        ("stated_period_end", pa.date32()),
-        ("published_on", pa.date32()),
-        ("parse_status", pa.string()),
-        ("parser_version", pa.string()),
-        ("ingested_at", pa.timestamp("us")),
-        ("unit_level", pa.string()),
-        ("division_code", pa.string()),
-        ("county_code", pa.string()),
-        ("city_code", pa.string()),
-        ("province_code", pa.string()),
-        ("division_status", pa.string()),
-        ("division_candidates", pa.list_(pa.string())),
-        ("division_evidence", pa.string()),
-        ("is_current", pa.bool_()),
-    ]
-)
-# Filled from pipeline.units.UnitResolution.as_row(); NULL for a report that was not resolved.
-UNIT_COLUMNS = (
-    "unit_level",
-    "division_code",
-    "county_code",
-    "city_code",
-    "province_code",
-    "division_status",
-    "division_candidates",
-    "division_evidence",
-)
-
-FACTS_SCHEMA = pa.schema(
-    [
-        ("report_id", pa.string()),
-        ("unit_name", pa.string()),
-        ("year", pa.int32()),
-        ("table_code", pa.string()),
-        ("row_code", pa.string()),
-        ("col_code", pa.string()),
-        ("applicant_type", pa.string()),
-        ("value", _DECIMAL),
-        ("cell_state", pa.string()),
-        ("measure_unit", pa.string()),
-        ("source_line", pa.int32()),
-    ]
-)
-
-PARSE_ISSUES_SCHEMA = pa.schema(
-    [
-        ("report_id", pa.string()),
-        ("file_name", pa.string()),
-        ("severity", pa.string()),
-        ("code", pa.string()),
-        ("message", pa.string()),
-        ("source_line", pa.int32()),
-    ]
-)
 
 
 def unique_entries(entries: Iterable[Entry]) -> tuple[list[Entry], list[tuple[Entry, Entry]]]:
@@ -114,31 +50,8 @@ def load_reports(
 
     `units` maps a report_id to its division columns (UnitResolution.as_row()); missing ones stay NULL."""
     kept, _ = unique_entries(entries)
-    stamp = _as_utc_naive(ingested_at)
-    units = units or {}
-    rows = [
-        {
-            **{column: units.get(raw.report_id, {}).get(column) for column in UNIT_COLUMNS},
-            "report_id": raw.report_id,
-            "file_name": raw.file_name,
-            "sha256": raw.sha256,
-            "unit_name": report.meta.unit_name,
-            "year": report.meta.year,
-            "format_edition": report.meta.format_edition,
-            "stated_period_start": report.meta.stated_period_start,
-            "stated_period_end": report.meta.stated_period_end,
-            "published_on": report.meta.published_on,
-            "parse_status": report.parse_status,
-            "parser_version": report.parser_version,
-            "ingested_at": stamp,
-            # every report is current until sql/files marks the older versions (pipeline.store.files)
-            "is_current": True,
-        }
-        for raw, report in kept
-    ]
-    return _replace(
-        con, "reports", [raw.report_id for raw, _ in kept], pa.Table.from_pylist(rows, REPORTS_SCHEMA)
-    )
+    batch = rows.reports_table(kept, ingested_at, units)
+    return _replace(con, "reports", [raw.report_id for raw, _ in kept], batch)
 
 
 def load_facts(con: duckdb.DuckDBPyConnection, entries: Iterable[Entry]) -> int:
@@ -149,27 +62,9 @@ def load_facts(con: duckdb.DuckDBPyConnection, entries: Iterable[Entry]) -> int:
     cell, or a value that does not fit DECIMAL(20,6).
     """
     kept, _ = unique_entries(entries)
-    labels = applicant_labels()
-    columns: dict[str, list] = {name: [] for name in FACTS_SCHEMA.names}
     for raw, report in kept:
-        seen: set[tuple[str, str, str]] = set()
-        for cell in report.cells:
-            key = (cell.table_code, cell.row_code, cell.col_code)
-            check_cell(raw, cell, key, seen)
-            seen.add(key)
-            columns["report_id"].append(raw.report_id)
-            columns["unit_name"].append(report.meta.unit_name)
-            columns["year"].append(report.meta.year)
-            columns["table_code"].append(cell.table_code)
-            columns["row_code"].append(cell.row_code)
-            columns["col_code"].append(cell.col_code)
-            columns["applicant_type"].append(labels[cell.col_code] if cell.table_code == "t3" else None)
-            columns["value"].append(cell.value)
-            columns["cell_state"].append(cell.cell_state)
-            columns["measure_unit"].append(cell.measure_unit)
-            columns["source_line"].append(cell.source_line)
-    batch = pa.Table.from_pydict(columns, FACTS_SCHEMA)
-    return _replace(con, "facts", [raw.report_id for raw, _ in kept], batch)
+        check_cells(raw, report)
+    return _replace(con, "facts", [raw.report_id for raw, _ in kept], rows.facts_table(kept))
 
 
 def load_parse_issues(con: duckdb.DuckDBPyConnection, entries: Iterable[Entry]) -> int:
@@ -179,30 +74,12 @@ def load_parse_issues(con: duckdb.DuckDBPyConnection, entries: Iterable[Entry]) 
     under its own file_name and the kept report's id.
     """
     kept, duplicates = unique_entries(entries)
-    rows = [
-        {
-            "report_id": raw.report_id,
-            "file_name": raw.file_name,
-            "severity": issue.severity,
-            "code": issue.code,
-            "message": issue.message,
-            "source_line": issue.source_line,
-        }
-        for raw, report in kept
-        for issue in report.issues
-    ]
-    rows += [
-        {
-            "report_id": dup.report_id,
-            "file_name": dup.file_name,
-            "severity": WARNING,
-            "code": "duplicate_file",
-            "message": f"Same content (sha256 {dup.sha256}) as {first.file_name}; loaded once, under that name.",
-            "source_line": None,
-        }
-        for (dup, _), (first, _) in duplicates
-    ]
-    batch = pa.Table.from_pylist(rows, PARSE_ISSUES_SCHEMA)
+    batch = pa.concat_tables(
+        [
+            rows.issues_table(kept),
+            rows.duplicate_issues_table((dup, first) for (dup, _), (first, _) in duplicates),
+        ]
+    )
     return _replace(con, "parse_issues", [raw.report_id for raw, _ in kept], batch)
 
 
@@ -221,6 +98,15 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, report_ids: list[str], 
     return batch.num_rows
 
 
+def check_cells(raw: RawFile, report: ParsedReport) -> None:
+    """Raise ValueError naming the file and cell if a cell of `report` breaks the store's contract."""
+    seen: set[tuple[str, str, str]] = set()
+    for cell in report.cells:
+        key = (cell.table_code, cell.row_code, cell.col_code)
+        check_cell(raw, cell, key, seen)
+        seen.add(key)
+
+
 def check_cell(raw: RawFile, cell: Cell, key: tuple[str, str, str], seen: set) -> None:
     where = f"{raw.file_name}: cell {'/'.join(key)}"
     if key not in known_cells():
@@ -235,10 +121,3 @@ def check_cell(raw: RawFile, cell: Cell, key: tuple[str, str, str], seen: set) -
         v = Decimal(cell.value)
         if not v.is_finite() or abs(v) >= _MAX_ABS_VALUE or v != round(v, 6):
             raise ValueError(f"{where} value {cell.value!r} does not fit DECIMAL(20,6)")
-
-
-def _as_utc_naive(moment: datetime) -> datetime:
-    # TIMESTAMP has no zone: store UTC. A naive datetime is taken to be UTC already.
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)

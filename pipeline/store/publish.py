@@ -56,6 +56,12 @@ def begin_build(target: Path) -> Path:
     return staging
 
 
+def shards_path(staging: Path) -> Path:
+    """The folder of a build's parse shards: `<staging>.shards` (pipeline/parse_files.py)."""
+    staging = Path(staging)
+    return staging.with_name(staging.name + ".shards")
+
+
 def discard_build(staging: Path) -> None:
     """Remove a staging file, its WAL and DuckDB's spill folder (`<file>.tmp`) after a failed build; the
     published file is untouched."""
@@ -63,6 +69,7 @@ def discard_build(staging: Path) -> None:
     staging.unlink(missing_ok=True)
     wal_path(staging).unlink(missing_ok=True)
     shutil.rmtree(staging.with_name(staging.name + ".tmp"), ignore_errors=True)
+    shutil.rmtree(shards_path(staging), ignore_errors=True)
 
 
 def publish(staging: Path, target: Path) -> None:

@@ -1,14 +1,10 @@
-"""Resolve the units of a batch of parsed reports (what the ingest run calls; no Dagster here)."""
+"""Resolve the units of the reports of one ingest run (what the parse workers call; no Dagster here)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.manifest import RawFile
-from pipeline.parsing.decode import decode
-from pipeline.parsing.model import ParsedReport
 from pipeline.units.gazetteer import load_gazetteer
 from pipeline.units.overrides import load_overrides, override_for
 from pipeline.units.resolve import resolve_unit
@@ -17,26 +13,24 @@ from pipeline.units.result import UnitResolution
 OVERRIDES_FILE = "units.csv"  # in the raw folder: file name or unit name → division code
 
 
-@dataclass
-class BatchResolution:
-    units: dict[str, UnitResolution] = field(default_factory=dict)  # by report_id
-    overrides_used: int = 0
+@dataclass(frozen=True)
+class UnitResolver:
+    """The user's overrides (raw_dir/units.csv) and, per report, its division. Picklable: it is sent to
+    the parse workers, which load the gazetteer once per process."""
+
+    overrides: dict[str, str] = field(default_factory=dict)
     overrides_error: str | None = None  # the overrides file could not be read: it was ignored
 
+    def resolve(self, file_name: str, unit_name: str | None, text: str) -> tuple[UnitResolution, bool]:
+        """The report's division from its unit name and text; and whether an override decided it."""
+        override = override_for(self.overrides, file_name, unit_name)
+        return resolve_unit(unit_name, text, load_gazetteer(), file_name, override), override is not None
 
-def resolve_entries(entries: Iterable[tuple[RawFile, ParsedReport]], raw_dir: Path) -> BatchResolution:
-    """Each report's division, from its text and the user's overrides file (raw_dir/units.csv)."""
-    gaz = load_gazetteer()
-    out = BatchResolution()
+
+def load_resolver(raw_dir: Path) -> UnitResolver:
+    """The resolver for the reports of raw_dir, with its overrides file (an unreadable one is ignored,
+    and says why in overrides_error)."""
     try:
-        overrides = load_overrides(raw_dir / OVERRIDES_FILE, gaz)
+        return UnitResolver(load_overrides(Path(raw_dir) / OVERRIDES_FILE, load_gazetteer()))
     except ValueError as exc:
-        overrides, out.overrides_error = {}, str(exc)
-    for raw, report in entries:
-        if raw.report_id in out.units:
-            continue  # a byte-identical copy: same text, same unit
-        text = decode(raw.path.read_bytes())[0] if raw.path.is_file() else ""
-        override = override_for(overrides, raw.file_name, report.meta.unit_name)
-        out.units[raw.report_id] = resolve_unit(report.meta.unit_name, text, gaz, raw.file_name, override)
-        out.overrides_used += override is not None
-    return out
+        return UnitResolver({}, str(exc))

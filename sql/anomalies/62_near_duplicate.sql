@@ -1,14 +1,8 @@
 -- Rule near_duplicate, severity warning: a report whose text is at least 90% similar to the same unit's
 -- report of the year before, or to another unit's report of the same year: a copied report. The similar pairs come from
 -- pipeline/similarity.py (MinHash LSH candidates, measured exactly with rapidfuzz's normalised Indel
--- similarity) in table text_near_duplicates, both directions. Same unit: as in anomaly_report_pairs.
+-- similarity) in table text_near_duplicates (sql/schema), both directions. Same unit: as in anomaly_report_pairs.
 -- Never not assessable: a text too short to compare (under 200 characters) simply gives no pair.
-CREATE TABLE IF NOT EXISTS text_near_duplicates (
-    report_id       VARCHAR NOT NULL,
-    other_report_id VARCHAR NOT NULL,
-    similarity      DOUBLE NOT NULL
-);
-
 CREATE OR REPLACE VIEW anomaly_near_duplicate AS
 WITH same_unit_previous AS (
     SELECT report_id, prev_report_id FROM anomaly_report_pairs

@@ -1,4 +1,4 @@
--- anomalies: every rule's findings in one view, one row per finding:
+-- anomalies: every rule's findings in one table (recomputed by every build), one row per finding:
 --   report_id   VARCHAR  the report (reports.report_id)
 --   rule_code   VARCHAR  t3_balance | t3_results_sum | t3_row_total | t4_total |
 --                        negative_or_fractional_count | period_mismatch | published_before_period_end |
@@ -16,7 +16,7 @@
 --                        DECIMAL(38, 6)) for arithmetic.
 --   detail      VARCHAR  a sentence for a person
 -- A rule that passes gives no row. Each rule is its own view (anomaly_<rule>), documented in its file.
-CREATE OR REPLACE VIEW anomalies AS
+CREATE OR REPLACE TABLE anomalies AS
 SELECT report_id, rule_code, severity, table_code, row_code, col_code, expected, actual, detail
 FROM (
     SELECT * FROM anomaly_t3_balance

@@ -1,4 +1,4 @@
--- rollup_city: the table cells of every report placed in a city, added up per city, year and
+-- rollup_city (a table, recomputed by every build): the table cells of every report placed in a city, added up per city, year and
 -- kind of unit.
 -- One row per city_code, year, table_code, row_code, col_code, unit_level, where unit_level is
 --   'township'   reports of the city's townships (乡 / 镇 / 街道),
@@ -12,7 +12,7 @@
 --                         na ("/", "无"), or not read at all: value is a sum over `reports` reports only.
 -- Reports whose unit is unresolved or ambiguous (no city_code) are not here: see reports.division_status.
 -- Labels: join taxonomy_by_edition / facts_labelled on table_code, row_code, col_code; names: divisions.
-CREATE OR REPLACE VIEW rollup_city AS
+CREATE OR REPLACE TABLE rollup_city AS
 SELECT
     city_code,
     year,
@@ -25,4 +25,6 @@ SELECT
     count(DISTINCT report_id) FILTER (WHERE NOT has_value) AS reports_without_value
 FROM report_cells
 WHERE city_code IS NOT NULL
-GROUP BY city_code, year, table_code, row_code, col_code, rollup_level;
+GROUP BY city_code, year, table_code, row_code, col_code, rollup_level
+-- stored in year order: a query for one year reads only that year's row groups
+ORDER BY year, city_code, table_code, row_code, col_code, rollup_level;

@@ -1,4 +1,4 @@
--- rollup_county: the table cells of every report placed in a county, added up per county, year and
+-- rollup_county (a table, recomputed by every build): the table cells of every report placed in a county, added up per county, year and
 -- kind of unit.
 -- One row per county_code, year, table_code, row_code, col_code, unit_level, where unit_level is
 --   'township'   reports of the county's townships (乡 / 镇 / 街道),
@@ -12,7 +12,7 @@
 --                         na ("/", "无"), or not read at all: value is a sum over `reports` reports only.
 -- Reports whose unit is unresolved or ambiguous (no county_code) are not here: see reports.division_status.
 -- Labels: join taxonomy_by_edition / facts_labelled on table_code, row_code, col_code; names: divisions.
-CREATE OR REPLACE VIEW rollup_county AS
+CREATE OR REPLACE TABLE rollup_county AS
 SELECT
     county_code,
     year,
@@ -25,4 +25,6 @@ SELECT
     count(DISTINCT report_id) FILTER (WHERE NOT has_value) AS reports_without_value
 FROM report_cells
 WHERE county_code IS NOT NULL
-GROUP BY county_code, year, table_code, row_code, col_code, rollup_level;
+GROUP BY county_code, year, table_code, row_code, col_code, rollup_level
+-- stored in year order: a query for one year reads only that year's row groups
+ORDER BY year, county_code, table_code, row_code, col_code, rollup_level;

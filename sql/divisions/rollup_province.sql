@@ -1,4 +1,4 @@
--- rollup_province: the table cells of every report placed in a province, added up per province, year and
+-- rollup_province (a table, recomputed by every build): the table cells of every report placed in a province, added up per province, year and
 -- kind of unit.
 -- One row per province_code, year, table_code, row_code, col_code, unit_level, where unit_level is
 --   'township'   reports of the province's townships (乡 / 镇 / 街道),
@@ -12,7 +12,7 @@
 --                         na ("/", "无"), or not read at all: value is a sum over `reports` reports only.
 -- Reports whose unit is unresolved or ambiguous (no province_code) are not here: see reports.division_status.
 -- Labels: join taxonomy_by_edition / facts_labelled on table_code, row_code, col_code; names: divisions.
-CREATE OR REPLACE VIEW rollup_province AS
+CREATE OR REPLACE TABLE rollup_province AS
 SELECT
     province_code,
     year,
@@ -25,4 +25,6 @@ SELECT
     count(DISTINCT report_id) FILTER (WHERE NOT has_value) AS reports_without_value
 FROM report_cells
 WHERE province_code IS NOT NULL
-GROUP BY province_code, year, table_code, row_code, col_code, rollup_level;
+GROUP BY province_code, year, table_code, row_code, col_code, rollup_level
+-- stored in year order: a query for one year reads only that year's row groups
+ORDER BY year, province_code, table_code, row_code, col_code, rollup_level;

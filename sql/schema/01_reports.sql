@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS reports (
     stated_period_end   DATE,
     published_on        DATE,
     parse_status        VARCHAR NOT NULL,
+    parse_detail        VARCHAR,             -- one line on what the parser made of it (issues: parse_issues)
     parser_version      VARCHAR NOT NULL,
     ingested_at         TIMESTAMP NOT NULL,  -- when the build that loaded this row ran (UTC)
     -- The issuing unit's administrative division (pipeline/units): NULL codes when ambiguous or unresolved.

@@ -1,0 +1,235 @@
+"""Parsed reports as Arrow tables with the columns of the store's tables. No database, no Dagster.
+
+One conversion for both ways reports reach the database: the parse workers write these tables as Parquet
+shards (pipeline/shards.py), and the load_* functions of pipeline/store/load.py insert them directly.
+`kept` is one (RawFile, ParsedReport) per report_id (see load.unique_entries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+
+import pyarrow as pa
+
+from pipeline.intake import Verdict
+from pipeline.manifest import RawFile
+from pipeline.outcome import parse_detail
+from pipeline.parsing.model import ERROR, WARNING, ParsedReport
+from pipeline.parsing.narrative import Claim
+from pipeline.store.taxonomy import applicant_labels
+
+Entry = tuple[RawFile, ParsedReport]
+
+DECIMAL = pa.decimal128(20, 6)  # = facts.value DECIMAL(20,6)
+
+REPORTS_SCHEMA = pa.schema(
+    [
+        ("report_id", pa.string()),
+        ("file_name", pa.string()),
+        ("sha256", pa.string()),
+        ("unit_name", pa.string()),
+        ("year", pa.int32()),
+        ("format_edition", pa.string()),
+        ("stated_period_start", pa.date32()),
+        ("stated_period_end", pa.date32()),
+        ("published_on", pa.date32()),
+        ("parse_status", pa.string()),
+        ("parse_detail", pa.string()),
+        ("parser_version", pa.string()),
+        ("ingested_at", pa.timestamp("us")),
+        ("unit_level", pa.string()),
+        ("division_code", pa.string()),
+        ("county_code", pa.string()),
+        ("city_code", pa.string()),
+        ("province_code", pa.string()),
+        ("division_status", pa.string()),
+        ("division_candidates", pa.list_(pa.string())),
+        ("division_evidence", pa.string()),
+        ("is_current", pa.bool_()),
+    ]
+)
+# Filled from pipeline.units.UnitResolution.as_row(); NULL for a report that was not resolved.
+UNIT_COLUMNS = (
+    "unit_level",
+    "division_code",
+    "county_code",
+    "city_code",
+    "province_code",
+    "division_status",
+    "division_candidates",
+    "division_evidence",
+)
+
+FACTS_SCHEMA = pa.schema(
+    [
+        ("report_id", pa.string()),
+        ("unit_name", pa.string()),
+        ("year", pa.int32()),
+        ("table_code", pa.string()),
+        ("row_code", pa.string()),
+        ("col_code", pa.string()),
+        ("applicant_type", pa.string()),
+        ("value", DECIMAL),
+        ("cell_state", pa.string()),
+        ("measure_unit", pa.string()),
+        ("source_line", pa.int32()),
+    ]
+)
+
+PARSE_ISSUES_SCHEMA = pa.schema(
+    [
+        ("report_id", pa.string()),
+        ("file_name", pa.string()),
+        ("severity", pa.string()),
+        ("code", pa.string()),
+        ("message", pa.string()),
+        ("source_line", pa.int32()),
+    ]
+)
+
+NARRATIVE_CLAIMS_SCHEMA = pa.schema(
+    [
+        ("report_id", pa.string()),
+        ("table_code", pa.string()),
+        ("row_code", pa.string()),
+        ("col_code", pa.string()),
+        ("value", DECIMAL),
+        ("source_line", pa.int32()),
+        ("phrase", pa.string()),
+        ("stated_year", pa.int32()),
+    ]
+)
+
+
+def reports_table(
+    kept: Sequence[Entry],
+    ingested_at: datetime | None,
+    units: Mapping[str, Mapping[str, object]] | None = None,
+) -> pa.Table:
+    """One reports row per entry. `units` maps a report_id to its division columns; ingested_at None
+    leaves the column NULL for the loader to fill."""
+    stamp = as_utc_naive(ingested_at) if ingested_at is not None else None
+    units = units or {}
+    rows = [
+        {
+            **{column: units.get(raw.report_id, {}).get(column) for column in UNIT_COLUMNS},
+            "report_id": raw.report_id,
+            "file_name": raw.file_name,
+            "sha256": raw.sha256,
+            "unit_name": report.meta.unit_name,
+            "year": report.meta.year,
+            "format_edition": report.meta.format_edition,
+            "stated_period_start": report.meta.stated_period_start,
+            "stated_period_end": report.meta.stated_period_end,
+            "published_on": report.meta.published_on,
+            "parse_status": report.parse_status,
+            "parse_detail": parse_detail(report),
+            "parser_version": report.parser_version,
+            "ingested_at": stamp,
+            # every report is current until sql/files marks the older versions (pipeline.store.files)
+            "is_current": True,
+        }
+        for raw, report in kept
+    ]
+    return pa.Table.from_pylist(rows, REPORTS_SCHEMA)
+
+
+def facts_table(kept: Iterable[Entry]) -> pa.Table:
+    """One facts row per cell, built column by column (the largest table by far)."""
+    labels = applicant_labels()
+    columns: dict[str, list] = {name: [] for name in FACTS_SCHEMA.names}
+    for raw, report in kept:
+        n = len(report.cells)
+        columns["report_id"] += [raw.report_id] * n
+        columns["unit_name"] += [report.meta.unit_name] * n
+        columns["year"] += [report.meta.year] * n
+        for cell in report.cells:
+            columns["table_code"].append(cell.table_code)
+            columns["row_code"].append(cell.row_code)
+            columns["col_code"].append(cell.col_code)
+            columns["applicant_type"].append(labels[cell.col_code] if cell.table_code == "t3" else None)
+            columns["value"].append(cell.value)
+            columns["cell_state"].append(cell.cell_state)
+            columns["measure_unit"].append(cell.measure_unit)
+            columns["source_line"].append(cell.source_line)
+    return pa.Table.from_pydict(columns, FACTS_SCHEMA)
+
+
+def issues_table(kept: Iterable[Entry]) -> pa.Table:
+    """The parser's own issues of each report, under the report's file_name."""
+    rows = [
+        {
+            "report_id": raw.report_id,
+            "file_name": raw.file_name,
+            "severity": issue.severity,
+            "code": issue.code,
+            "message": issue.message,
+            "source_line": issue.source_line,
+        }
+        for raw, report in kept
+        for issue in report.issues
+    ]
+    return pa.Table.from_pylist(rows, PARSE_ISSUES_SCHEMA)
+
+
+def duplicate_issues_table(duplicates: Iterable[tuple[RawFile, RawFile]]) -> pa.Table:
+    """One 'duplicate_file' warning per (duplicate file, kept file) pair, under the duplicate's name."""
+    rows = [
+        {
+            "report_id": dup.report_id,
+            "file_name": dup.file_name,
+            "severity": WARNING,
+            "code": DUPLICATE_FILE,
+            "message": f"Same content (sha256 {dup.sha256}) as {first.file_name}; loaded once, under that name.",
+            "source_line": None,
+        }
+        for dup, first in duplicates
+    ]
+    return pa.Table.from_pylist(rows, PARSE_ISSUES_SCHEMA)
+
+
+DUPLICATE_FILE = "duplicate_file"
+
+
+def rejection_issues_table(verdicts: Iterable[Verdict]) -> pa.Table:
+    """One 'error' row per file rejected by screening (empty, too_large, unreadable), under its own name
+    and the id its content would have (NULL when it could not be read at all)."""
+    rows = [
+        {
+            "report_id": v.file.report_id if v.file else None,
+            "file_name": v.file_name,
+            "severity": ERROR,
+            "code": v.code,
+            "message": f"{v.status}: {v.detail}",
+            "source_line": None,
+        }
+        for v in verdicts
+        if not v.accepted
+    ]
+    return pa.Table.from_pylist(rows, PARSE_ISSUES_SCHEMA)
+
+
+def claims_table(claims_by_report: Mapping[str, Iterable[Claim]]) -> pa.Table:
+    rows = [
+        {
+            "report_id": report_id,
+            "table_code": c.table_code,
+            "row_code": c.row_code,
+            "col_code": c.col_code,
+            "value": c.value,
+            "source_line": c.source_line,
+            "phrase": c.phrase,
+            "stated_year": c.stated_year,
+        }
+        for report_id, claims in claims_by_report.items()
+        for c in claims
+    ]
+    return pa.Table.from_pylist(rows, NARRATIVE_CLAIMS_SCHEMA)
+
+
+def as_utc_naive(moment: datetime) -> datetime:
+    # TIMESTAMP has no zone: store UTC. A naive datetime is taken to be UTC already.
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
