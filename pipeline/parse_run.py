@@ -61,10 +61,6 @@ class ParseRun:
     def dropped(self) -> list[str]:
         return self.plan.dropped
 
-    @property
-    def new_ids(self) -> set[str]:
-        return {s.report_id for s in self.parsed}
-
     def outcomes(self) -> dict[str, Outcome]:
         """The parser's verdict on every report of the build, parsed now or kept from the base."""
         out = {rid: self.base.reports[rid].outcome for rid in self.plan.kept}

@@ -10,6 +10,8 @@ Work is bounded on templated corpora (a county's townships often share one templ
 hold thousands of reports): within a bucket a report is paired only with its next NEIGHBOURS by (year,
 report_id), a report gets at most `checks_per_report` exact comparisons and keeps at most `per_report`
 partners, and only reports of the same or adjacent years are compared (the only pairs the rule uses).
+Candidates are recomputed over all reports by every build, and similarities measured by earlier builds
+are reused, so an incremental build finds exactly the pairs a full build finds.
 """
 
 from __future__ import annotations
@@ -67,13 +69,13 @@ def candidate_pairs(
     ids: list[str],
     years: list[int | None],
     signatures: np.ndarray,
-    is_new: list[bool],
     checks_per_report: int = 10,
 ) -> list[tuple[str, str]]:
     """Pairs (a, b), a < b, worth measuring: they share an LSH band bucket as near neighbours, are of the
-    same or adjacent years, agree on at least _MIN_JACCARD of their signature, and at least one of them is
-    new (pairs of two old reports were measured by an earlier build). At most `checks_per_report` per
-    report, its nearest ids first. `signatures` has one row of PERMUTATIONS values per id."""
+    same or adjacent years and agree on at least _MIN_JACCARD of their signature. At most
+    `checks_per_report` per report, its nearest ids first. `signatures` has one row of PERMUTATIONS values
+    per id. A function of the whole set: every build computes it over all reports (it is cheap; measuring
+    is not, see measure_pairs' `known`)."""
     if len(ids) < 2:
         return []
     sig = signatures.astype(np.uint64, copy=False)
@@ -109,9 +111,7 @@ def candidate_pairs(
     if pairs.is_empty():
         return []
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
-    new_np = np.asarray(is_new, dtype=bool)
     keep = (np.abs(years_np[a] - years_np[b]) <= 1) & (years_np[a] >= 0) & (years_np[b] >= 0)
-    keep &= new_np[a] | new_np[b]
     a, b = a[keep], b[keep]
     agreement = (sig[a] == sig[b]).mean(axis=1) if len(a) else np.zeros(0)
     a, b = a[agreement >= _MIN_JACCARD], b[agreement >= _MIN_JACCARD]
@@ -132,11 +132,18 @@ def measure_pairs(
     text_of: Callable[[str], str | None],
     threshold: float = THRESHOLD,
     per_report: int = 3,
-) -> list[SimilarPair]:
+    known: Mapping[tuple[str, str], float] | None = None,
+) -> tuple[list[SimilarPair], dict[tuple[str, str], float]]:
     """The pairs whose whole texts are at least `threshold` similar, each report keeping at most
-    `per_report` partners. text_of(report_id) gives the comparable text (None when it cannot be read)."""
+    `per_report` partners (pairs taken in sorted order); and the similarities measured now.
+
+    text_of(report_id) gives the comparable text (None when it cannot be read: no pair). `known` holds
+    similarities measured by earlier builds (0.0 = below the threshold): a pair found there is not
+    measured again, so the result is the same as measuring everything, at the cost of the new pairs."""
+    known = known or {}
     found: dict[str, int] = {}
     out: list[SimilarPair] = []
+    measured: dict[tuple[str, str], float] = {}
     texts: dict[str, str | None] = {}
 
     def text(report_id: str) -> str | None:
@@ -147,15 +154,18 @@ def measure_pairs(
     for a, b in sorted(pairs):
         if found.get(a, 0) >= per_report or found.get(b, 0) >= per_report:
             continue
-        ta, tb = text(a), text(b)
-        if ta is None or tb is None:
-            continue
-        similarity = ratio(ta, tb, score_cutoff=threshold * 100) / 100
+        similarity = known.get((a, b))
+        if similarity is None:
+            ta, tb = text(a), text(b)
+            if ta is None or tb is None:
+                continue
+            similarity = round(ratio(ta, tb, score_cutoff=threshold * 100) / 100, 4)
+            measured[(a, b)] = similarity
         if similarity >= threshold:
             found[a] = found.get(a, 0) + 1
             found[b] = found.get(b, 0) + 1
-            out.append(SimilarPair(a, b, round(similarity, 4)))
-    return out
+            out.append(SimilarPair(a, b, similarity))
+    return out, measured
 
 
 def near_duplicates(
@@ -168,8 +178,8 @@ def near_duplicates(
     if not ids:
         return []
     year_of = [(years or {}).get(rid) if years is not None else 0 for rid in ids]
-    pairs = candidate_pairs(ids, year_of, np.vstack(list(signed.values())), [True] * len(ids))
-    return measure_pairs(pairs, texts.get, threshold)
+    pairs = candidate_pairs(ids, year_of, np.vstack(list(signed.values())))
+    return measure_pairs(pairs, texts.get, threshold)[0]
 
 
 def pairs_as_rows(pairs: Iterable[SimilarPair]) -> list[dict[str, object]]:

@@ -10,25 +10,24 @@ EXPECTED_GRAPH = {
     "raw_manifest": set(),
     "file_intake": {"raw_manifest"},
     "parsed_reports": {"file_intake"},
-    "report_units": {"parsed_reports"},
-    "narrative_claims": {"parsed_reports"},
-    "text_similarity": {"parsed_reports"},
-    "reports_table": {"parsed_reports", "report_units"},
+    "reports_table": {"parsed_reports"},
     "facts_table": {"parsed_reports"},
     "parse_issues_table": {"parsed_reports", "file_intake"},
+    "narrative_claims_table": {"parsed_reports"},
+    "text_similarity": {"parsed_reports", "reports_table"},
     "files_table": {"file_intake", "parsed_reports", "reports_table"},
     "divisions_table": set(),
     "analyst_views": {"reports_table", "facts_table", "parse_issues_table"},
-    "rollup_views": {"reports_table", "facts_table", "divisions_table", "files_table"},
-    "anomaly_views": {
-        "narrative_claims",
+    "rollup_tables": {"reports_table", "facts_table", "divisions_table", "files_table"},
+    "anomaly_tables": {
+        "narrative_claims_table",
         "reports_table",
         "facts_table",
         "parse_issues_table",
         "files_table",
         "text_similarity",
     },
-    "published_database": {"analyst_views", "rollup_views", "anomaly_views"},
+    "published_database": {"analyst_views", "rollup_tables", "anomaly_tables"},
 }
 
 EXPECTED_CHECKS = {

@@ -50,8 +50,9 @@ KILL_POINTS = (
     ("STEP_START", "facts_table", (0.0, 0.1)),
     ("STEP_START", "reports_table", (0.0, 0.05)),
     ("STEP_START", "files_table", (0.0, 0.05)),
-    ("STEP_START", "anomaly_views", (0.0, 0.1)),
-    ("STEP_START", "rollup_views", (0.0, 0.05)),
+    ("STEP_START", "anomaly_tables", (0.0, 0.1)),
+    ("STEP_START", "text_similarity", (0.0, 0.1)),
+    ("STEP_START", "rollup_tables", (0.0, 0.05)),
     ("STEP_START", "published_database", (0.0, 0.03)),  # checkpoint, fsync, os.replace
     ("STEP_START", "published_database", (0.03, 0.15)),
     ("STEP_SUCCESS", "published_database", (0.0, 0.01)),  # published, the run not finished

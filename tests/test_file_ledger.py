@@ -25,7 +25,7 @@ from pipeline.defs.assets import ASSETS
 from pipeline.defs.checks import CHECKS
 from pipeline.defs.resources import PipelineSettings, build_resources
 from pipeline.intake import Verdict
-from pipeline.ledger import ledger_records
+from pipeline.ledger import ledger_records, outcomes_of
 from pipeline.manifest import RawFile
 from pipeline.parsing.model import PARSED, Cell, ParsedReport, ReportMeta
 from pipeline.store import (
@@ -70,7 +70,7 @@ def build(tmp_path: Path, entries, units: dict[str, dict] | None = None) -> duck
     load_reports(con, entries, T1, {raw.report_id: units.get(raw.file_name, {}) for raw, _ in entries})
     load_facts(con, entries)
     verdicts = [Verdict(raw.file_name, raw, None) for raw, _ in entries]
-    load_files(con, ledger_records(verdicts, entries, {}, T1))
+    load_files(con, ledger_records(verdicts, outcomes_of(entries), {}, T1))
     mark_superseded(con)
     create_views(con)
     return con

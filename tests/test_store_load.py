@@ -43,7 +43,18 @@ def fact(con, report_id, table, row, col):
 
 def test_schema_creates_tables_and_taxonomy(con):
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    assert tables == {"reports", "facts", "parse_issues", "taxonomy", "files"}
+    assert tables == {
+        "reports",
+        "facts",
+        "parse_issues",
+        "taxonomy",
+        "files",
+        "narrative_claims",
+        "text_signatures",
+        "text_near_duplicates",
+        "text_pair_checks",
+        "build_info",
+    }
     assert con.execute("SELECT count(*) FROM taxonomy").fetchone() == (229,)
     # codes kept exactly as written in the csv (no numeric coercion of '1', '3_1', ...)
     assert con.execute(

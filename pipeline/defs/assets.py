@@ -29,7 +29,7 @@ from pipeline.parsing.model import FAILED
 from pipeline.store import create_views, load_files, mark_superseded
 from pipeline.store.anomalies import create_anomalies
 from pipeline.store.incremental import replace_rows
-from pipeline.store.near_duplicates import new_near_duplicates
+from pipeline.store.near_duplicates import find_near_duplicates
 from pipeline.store.rows import duplicate_issues_table, rejection_issues_table
 from pipeline.units.batch import load_resolver
 from pipeline.units.db import create_division_views, load_divisions
@@ -307,8 +307,8 @@ def _counts_row(report_db: ReportDatabase, sql: str) -> tuple:
     description=(
         "Tables `text_signatures` (each report's MinHash signature, from the parse workers) and "
         "`text_near_duplicates`: pairs of reports whose whole texts are at least 90% similar (copied reports), "
-        "proposed by LSH over the signatures and measured with rapidfuzz, for the near_duplicate rule. Only "
-        "pairs with a new report are measured; the pairs of kept reports are kept."
+        "proposed by LSH over the signatures and measured with rapidfuzz, for the near_duplicate rule. Pairs "
+        "compared by earlier builds (table text_pair_checks) are not compared again."
     ),
 )
 def text_similarity(
@@ -316,12 +316,12 @@ def text_similarity(
 ) -> dg.MaterializeResult:
     _replace_from_shards(report_db, parsed_reports, "text_signatures")
     with report_db.staging_connection() as con:
-        found = new_near_duplicates(con, settings.raw_path, parsed_reports.new_ids)
+        found = find_near_duplicates(con, settings.raw_path)
         total = con.execute("SELECT count(*) FROM text_near_duplicates").fetchall()[0][0] // 2
     return dg.MaterializeResult(
         metadata={
-            "candidates_measured": found.measured,
-            "new_pairs": len(found.pairs),
+            "candidate_pairs": found.candidates,
+            "compared_now": found.measured,
             "pairs": total,
             "examples": dg.MetadataValue.json(
                 [

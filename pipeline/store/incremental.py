@@ -113,7 +113,9 @@ def _why_full(target: Path, staging: Path, print_: str, full: bool) -> str | Non
     shutil.copyfile(target, staging)
     try:
         with duckdb.connect(str(staging)) as con:
-            found = next(iter(con.execute("SELECT value FROM build_info WHERE key = 'fingerprint'").fetchall()), None)
+            found = next(
+                iter(con.execute("SELECT value FROM build_info WHERE key = 'fingerprint'").fetchall()), None
+            )
     except duckdb.Error:
         return "the published database has no build fingerprint"
     if found is None:
@@ -173,10 +175,11 @@ def replace_rows(
         if table == "parse_issues":
             where += f" OR report_id IS NULL OR code = '{DUPLICATE_FILE}'"
         elif table == "text_signatures":
-            con.execute(
-                "DELETE FROM text_near_duplicates WHERE report_id IN (SELECT report_id FROM _drop) "
-                "OR other_report_id IN (SELECT report_id FROM _drop)"
-            )
+            for memo in ("text_near_duplicates", "text_pair_checks"):
+                con.execute(
+                    f"DELETE FROM {memo} WHERE report_id IN (SELECT report_id FROM _drop) "
+                    "OR other_report_id IN (SELECT report_id FROM _drop)"
+                )
         con.execute(f"DELETE FROM {table} WHERE {where}")
         if table in ("reports", "parse_issues") and moves.num_rows:
             skip = f" AND {table}.code <> '{DUPLICATE_FILE}'" if table == "parse_issues" else ""

@@ -1,14 +1,12 @@
-"""Find the near-duplicate pairs that a build's new reports form with every report in the database.
+"""Find the near-duplicate pairs among all the reports of a build.
 
 The signatures of all reports are in text_signatures (the new ones just loaded from the parse shards), so
-candidates come from them alone; only the candidate pairs' texts are read again from the raw folder, to be
-measured exactly (pipeline/similarity.py). Pairs between two reports kept from an earlier build were found
-by that build and stay in text_near_duplicates.
+candidates come from them alone; only the texts of candidate pairs not compared before (text_pair_checks)
+are read again from the raw folder, to be measured exactly (pipeline/similarity.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,26 +32,22 @@ NEAR_DUPLICATES_SCHEMA = pa.schema(
 @dataclass(frozen=True)
 class Found:
     pairs: list[SimilarPair]
-    measured: int  # candidate pairs whose texts were compared
+    candidates: int  # candidate pairs over all reports
+    measured: int  # of which compared now (the others were compared by earlier builds)
 
 
-def new_near_duplicates(con: duckdb.DuckDBPyConnection, raw_dir: Path, new_ids: Collection[str]) -> Found:
-    """Measure the candidate pairs involving a report of `new_ids` and add the similar ones (both
-    directions) to text_near_duplicates; returns them."""
-    if not new_ids:
-        return Found([], 0)
+def find_near_duplicates(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> Found:
+    """Replace text_near_duplicates (both directions) with the similar pairs among all reports with a
+    signature, comparing only candidate pairs that text_pair_checks does not hold yet (and adding them)."""
     signed = con.sql(
         "SELECT report_id, year, minhash FROM text_signatures ORDER BY report_id"
     ).to_arrow_table()
     ids = signed["report_id"].to_pylist()
     years = signed["year"].to_pylist()
-    minhash = signed["minhash"].combine_chunks()
-    matrix = np.asarray(minhash.flatten().to_numpy(zero_copy_only=False), dtype=np.uint64).reshape(
-        -1, PERMUTATIONS
-    )
-    new = set(new_ids)
-    pairs = candidate_pairs(ids, years, matrix, [rid in new for rid in ids])
-    wanted = sorted({rid for pair in pairs for rid in pair})
+    flat = signed["minhash"].combine_chunks().flatten().to_numpy(zero_copy_only=False)
+    pairs = candidate_pairs(ids, years, np.asarray(flat, dtype=np.uint64).reshape(-1, PERMUTATIONS))
+    known = {(a, b): s for a, b, s in con.execute("SELECT * FROM text_pair_checks").fetchall()}
+    wanted = sorted({rid for pair in pairs if pair not in known for rid in pair})
     with registered(con, "_wanted", pa.table({"report_id": pa.array(wanted, pa.string())})):
         file_of = dict(
             con.execute(
@@ -70,12 +64,14 @@ def new_near_duplicates(con: duckdb.DuckDBPyConnection, raw_dir: Path, new_ids: 
         except OSError:
             return None  # the file went away during the build: no pair rather than a guess
 
-    found = measure_pairs(pairs, text_of)
+    found, measured = measure_pairs(pairs, text_of, known=known)
+    checks = pa.Table.from_pylist(
+        [{"report_id": a, "other_report_id": b, "similarity": s} for (a, b), s in measured.items()],
+        NEAR_DUPLICATES_SCHEMA,
+    )
     batch = pa.Table.from_pylist(pairs_as_rows(found), NEAR_DUPLICATES_SCHEMA)
-    with transaction(con), registered(con, "_pairs", batch):
-        con.execute(
-            "DELETE FROM text_near_duplicates USING _pairs AS p WHERE text_near_duplicates.report_id = "
-            "p.report_id AND text_near_duplicates.other_report_id = p.other_report_id"
-        )
+    with transaction(con), registered(con, "_pairs", batch), registered(con, "_checks", checks):
+        con.execute("INSERT INTO text_pair_checks BY NAME SELECT * FROM _checks")
+        con.execute("DELETE FROM text_near_duplicates")
         con.execute("INSERT INTO text_near_duplicates BY NAME SELECT * FROM _pairs")
-    return Found(found, len(pairs))
+    return Found(found, len(pairs), len(measured))
