@@ -100,6 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
         "schema or raw/units.csv changed)",
     )
     ingest.add_argument(
+        "--reparse-year",
+        metavar="YEAR",
+        type=int,
+        action="append",
+        default=[],
+        help="parse the reports on YEAR again even if their files did not change (repeatable); the other "
+        "reports are kept as in an incremental build",
+    )
+    ingest.add_argument(
         "-v",
         "--verbose",
         action="store_true",
@@ -137,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             workers=args.workers,
             progress=sys.stderr.isatty() if args.progress is None else args.progress,
             full=args.full,
+            reparse_years=args.reparse_year,
         )
     raise AssertionError(args.command)  # argparse only lets known commands through
 
@@ -151,6 +161,7 @@ def ingest(
     workers: int = 0,
     progress: bool = False,
     full: bool = False,
+    reparse_years: Sequence[int] = (),
 ) -> int:
     raw, db = raw.expanduser().absolute(), db.expanduser().absolute()
     if max_file_mb is None:
@@ -183,6 +194,7 @@ def ingest(
         workers=max(0, workers),
         progress=progress,
         full_rebuild=full,
+        reparse_years=list(reparse_years),
     )
     # Step outputs stay in memory (all steps run in this process): nothing on disk to leave behind.
     resources = build_resources(settings, lock_timeout) | {"io_manager": dg.InMemoryIOManager()}

@@ -9,7 +9,7 @@ new file_name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,12 +23,15 @@ from pipeline.store.incremental import Base
 class ParsePlan:
     to_parse: list[RawFile]  # the first file of each content not in the base, in file_name order
     kept: dict[str, str]  # report_id -> file_name: base reports still in the raw folder
-    dropped: list[str]  # base report_ids whose content is gone (files removed or changed)
+    dropped: list[str]  # base report_ids not kept: content gone (files removed or changed), or re-parsed
     renamed: dict[str, str]  # kept report_id -> its new file_name, when it moved
     duplicates: list[tuple[RawFile, RawFile]]  # (duplicate file, the file its report is loaded from)
 
 
-def plan_parse(accepted: Sequence[RawFile], base: Base) -> ParsePlan:
+def plan_parse(accepted: Sequence[RawFile], base: Base, reparse_years: Collection[int] = ()) -> ParsePlan:
+    """What to parse and what to keep; base reports of `reparse_years` are parsed again (and their old
+    rows dropped) like new ones."""
+    reusable = {rid: r for rid, r in base.reports.items() if r.year not in set(reparse_years)}
     first: dict[str, RawFile] = {}
     duplicates: list[tuple[RawFile, RawFile]] = []
     for f in sorted(accepted, key=lambda f: f.file_name):
@@ -36,12 +39,12 @@ def plan_parse(accepted: Sequence[RawFile], base: Base) -> ParsePlan:
             duplicates.append((f, first[f.report_id]))
         else:
             first[f.report_id] = f
-    kept = {rid: f.file_name for rid, f in first.items() if rid in base.reports}
+    kept = {rid: f.file_name for rid, f in first.items() if rid in reusable}
     return ParsePlan(
-        to_parse=[f for rid, f in first.items() if rid not in base.reports],
+        to_parse=[f for rid, f in first.items() if rid not in reusable],
         kept=kept,
-        dropped=sorted(set(base.reports) - set(first)),
-        renamed={rid: name for rid, name in kept.items() if base.reports[rid].file_name != name},
+        dropped=sorted(set(base.reports) - set(kept)),
+        renamed={rid: name for rid, name in kept.items() if reusable[rid].file_name != name},
         duplicates=duplicates,
     )
 

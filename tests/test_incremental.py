@@ -123,3 +123,22 @@ def test_a_new_overrides_file_makes_a_full_build(tmp_path, raw, capsys):
         assert con.execute(
             "SELECT DISTINCT division_status, division_code FROM reports WHERE unit_name LIKE '%二塘乡%'"
         ).fetchall() == [("override", "360124201")]
+
+
+def test_reparse_year_parses_that_year_again_and_keeps_the_others(tmp_path, raw, capsys):
+    db = tmp_path / "report.duckdb"
+    run(raw, db, capsys)
+    first = snapshot(db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        years = dict(con.execute("SELECT year, count(*) FROM reports GROUP BY 1").fetchall())
+        stamps = dict(con.execute("SELECT report_id, ingested_at FROM reports").fetchall())
+    assert years.get(2023, 0) > 0 and sum(years.values()) > years[2023]
+    assert ingest(raw, db, workers=1, reparse_years=[2023]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"incremental: {years[2023]} reports parsed, {17 - years[2023]} kept, {years[2023]} dropped" in out
+    ), out
+    assert snapshot(db) == first  # the same parser gives the same rows
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT report_id, year, ingested_at FROM reports").fetchall()
+    assert all((stamp != stamps[rid]) == (year == 2023) for rid, year, stamp in rows)

@@ -121,7 +121,8 @@ def parsed_reports(
     report_db: ReportDatabase,
 ) -> dg.Output[ParseRun]:
     base = report_db.base()
-    plan = plan_parse([v.file for v in file_intake if v.accepted and v.file is not None], base)
+    accepted = [v.file for v in file_intake if v.accepted and v.file is not None]
+    plan = plan_parse(accepted, base, settings.reparse_years)
     context.log.info(
         f"{'incremental' if base.incremental else 'full'} build: {len(plan.to_parse)} files to parse, "
         f"{len(plan.kept)} reports kept, {len(plan.dropped)} dropped"

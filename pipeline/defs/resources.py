@@ -86,6 +86,12 @@ class PipelineSettings(dg.ConfigurableResource):
         description="Parse every file again instead of going on from the published database (env FULL_REBUILD=1).",
     )
 
+    reparse_years: list[int] = Field(
+        default_factory=list,
+        description="Report years whose reports are parsed again even if unchanged (e.g. after fixing how "
+        "one edition is read); the other reports are kept as in an incremental build.",
+    )
+
     @classmethod
     def from_env(cls) -> "PipelineSettings":
         return cls(
