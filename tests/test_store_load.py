@@ -74,9 +74,12 @@ def test_load_two_reports_exact_rows(con, sample_entries):
         "division_candidates, division_evidence) FROM reports ORDER BY file_name"
     ).fetchall() == [
         (raw_b.sha256[:16], "b.txt", raw_b.sha256, "乙市教育局", 2019, "2019", None, None, None,
-         "parsed_with_issues", "0.1.0", datetime(2024, 5, 1, 8, 30), True),
+         "parsed_with_issues",
+         "乙市教育局, 2019: 3 table cells read; row_width_mismatch: Row 1 of table 三: 5 cells found, 7 expected.",
+         "0.1.0", datetime(2024, 5, 1, 8, 30), True),
         (raw_a.sha256[:16], "hunan/a.txt", raw_a.sha256, "甲镇人民政府", 2023, "2021", date(2023, 1, 1),
-         date(2023, 12, 31), date(2024, 1, 20), "parsed", "0.1.0", datetime(2024, 5, 1, 8, 30), True),
+         date(2023, 12, 31), date(2024, 1, 20), "parsed", "甲镇人民政府, 2023: 24 table cells read.", "0.1.0",
+         datetime(2024, 5, 1, 8, 30), True),
     ]  # fmt: skip
     a, b = raw_a.report_id, raw_b.report_id
     # t3: applicant_type is the Chinese column label; unit_name/year copied from the report
