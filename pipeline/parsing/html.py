@@ -13,12 +13,27 @@ from lxml import etree
 # character so the tokenizer can drop it, while a real empty <td></td> stays an empty cell.
 SPANNED = "\ue000"
 
+# lxml.html's parser picks each element's Python class by calling back into Python (special classes for form
+# fields), once per element touched. This parser gives every element the plain HtmlElement class from C:
+# the same tree, text and methods for everything read here, without a Python call per element.
+_PARSER = lxml.html.HTMLParser()
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
+
 _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "section", "article", "title"}
 
 
 def looks_like_html(text: str, file_name: str = "") -> bool:
     if file_name.lower().endswith((".html", ".htm", ".shtml", ".xhtml")):
         return True
+    if "<" not in text:  # no tag at all: spares lowercasing the whole text
+        return False
     head = text.lstrip()[:500].lower()
     return head.startswith(("<!doctype html", "<html")) or (
         "<table" in text.lower() and "</td>" in text.lower()
@@ -27,42 +42,61 @@ def looks_like_html(text: str, file_name: str = "") -> bool:
 
 def _cell_text(cell: etree._Element) -> str:
     # a cell's own line breaks (a header split over lines: 商业<br>企业) are not cell boundaries
-    return " ".join("".join(cell.itertext()).split())
+    if len(cell):
+        return " ".join("".join(cell.itertext()).split())
+    text = cell.text  # most cells hold one text node: the same text, without the iterator
+    return " ".join(text.split()) if text else ""
+
+
+def _spans(cell: etree._Element) -> tuple[int, int]:
+    """(rowspan, colspan) of a cell, clamped; malformed values count as 1."""
+    rowspan, colspan = cell.get("rowspan"), cell.get("colspan")
+    if rowspan is None and colspan is None:  # most cells: nothing to parse
+        return 1, 1
+    try:
+        rowspan = max(1, int(rowspan or 1))
+        colspan = max(1, int(colspan or 1))
+    except ValueError:
+        return 1, 1
+    return min(rowspan, 100), min(colspan, 50)
+
+
+# Compiled once: element.xpath(...) compiles its expression on every call, once per table row here.
+_ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+_CELLS = etree.XPath("./td | ./th")
 
 
 def _table_lines(table: etree._Element) -> list[tuple[str, int]]:
     grid: dict[tuple[int, int], str] = {}
     row_lines: list[int] = []
-    for r, tr in enumerate(table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")):
+    for r, tr in enumerate(_ROWS(table)):
         row_lines.append(tr.sourceline or 0)
         c = 0
-        for cell in tr.xpath("./td | ./th"):
+        for cell in _CELLS(tr):
             while (r, c) in grid:
                 c += 1
-            try:
-                rowspan = max(1, int(cell.get("rowspan", "1") or 1))
-                colspan = max(1, int(cell.get("colspan", "1") or 1))
-            except ValueError:
-                rowspan = colspan = 1
-            rowspan, colspan = min(rowspan, 100), min(colspan, 50)
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    # a spanned cell holds its text once, in its top-left position, like the text layouts
-                    grid[(r + dr, c + dc)] = _cell_text(cell) if dr == dc == 0 else SPANNED
+            rowspan, colspan = _spans(cell)
+            # a spanned cell holds its text once, in its top-left position, like the text layouts
+            grid[(r, c)] = _cell_text(cell)
+            if rowspan > 1 or colspan > 1:
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        if dr or dc:
+                            grid[(r + dr, c + dc)] = SPANNED
             c += colspan
     if not grid:
         return []
     width = max(col for _, col in grid) + 1
     out = []
     for r, line in enumerate(row_lines):
-        out.append(("\t".join(grid.get((r, col), SPANNED) for col in range(width)), line))
+        out.append(("\t".join([grid.get((r, col), SPANNED) for col in range(width)]), line))
     return out
 
 
 def html_to_lines(text: str) -> tuple[list[str], list[int]]:
     """(text lines, the HTML source line of each). Tables become tab-separated rows."""
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return [], []
     for bad in root.xpath("//script | //style"):

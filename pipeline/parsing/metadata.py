@@ -12,6 +12,7 @@ from pipeline.parsing.normalize import squash
 _TITLE = regex.compile(r"政府信息公开(工作)?(年度)?(工作)?报告")
 _TITLE_YEAR = regex.compile(r"(?<!\d)(20\d{2}|19\d{2})年(度)?")
 _UNIT_IN_TITLE = regex.compile(r"^(关于)?(?P<unit>.+?)(关于)?(\d{4}年(度)?)?(的)?(政府信息公开|政务公开)")
+_LEADING_NON_HAN = regex.compile(r"^[^\p{Han}]+")
 _YEAR = regex.compile(r"(?<!\d)(20\d{2})年(度)?")
 # The subject of a first narrative sentence: "2023年，虞唐镇政府信息公开工作…"
 _UNIT_SUFFIX = r"(人民政府|街道办事处|办事处|管理委员会|委员会|管委会|政府办公室|办公室|政府办|街道|镇|乡|县|区|市|局|厅|委|办|中心)"
@@ -78,13 +79,28 @@ def _unit_from_title(title: str) -> str | None:
     if not m:
         return None
     # drop page furniture before the name ("Page8-") and punctuation around it
-    unit = regex.sub(r"^[^\p{Han}]+", "", _TITLE_YEAR.sub("", m["unit"])).strip("《》<>:：,，")
+    unit = _LEADING_NON_HAN.sub("", _TITLE_YEAR.sub("", m["unit"])).strip("《》<>:：,，")
     return unit or None
+
+
+def _tail(lines: list[str], n: int) -> list[str]:
+    """The last n non-empty squashed lines, in order (only the end of the text is squashed)."""
+    tail: list[str] = []
+    for line in reversed(lines):
+        text = squash(line)
+        if text:
+            tail.append(text)
+            if len(tail) == n:
+                break
+    tail.reverse()
+    return tail
 
 
 def read_metadata(lines: list[str]) -> ReportMeta:
     meta = ReportMeta()
-    squashed = [squash(line) for line in lines]
+    # Lines are squashed where they are read, not all up front: the period statement stops its scan early,
+    # and the other fields are read in the head and the tail of the text, the head only when the title
+    # did not give them.
     title = _title_line(lines)
     if title:
         meta.unit_name = _unit_from_title(title)
@@ -92,7 +108,8 @@ def read_metadata(lines: list[str]) -> ReportMeta:
         if m:
             meta.year = int(m[1])
 
-    for text in squashed:
+    for line in lines:
+        text = squash(line)
         if "日" not in text:  # every period statement ends its dates in 日
             continue
         m = _PERIOD.search(text)
@@ -107,7 +124,7 @@ def read_metadata(lines: list[str]) -> ReportMeta:
             break
 
     if meta.year is None or meta.unit_name is None:
-        for text in squashed[:40]:
+        for text in map(squash, lines[:40]):
             if not text or _PERIOD.search(text):
                 continue
             if meta.unit_name is None:
@@ -121,7 +138,7 @@ def read_metadata(lines: list[str]) -> ReportMeta:
             if meta.year is not None and meta.unit_name is not None:
                 break
     if meta.unit_name is None:
-        for text in squashed[:15]:
+        for text in map(squash, lines[:15]):
             m = _SUBJECT.search(text)
             if m:
                 meta.unit_name = m["unit"]
@@ -130,11 +147,11 @@ def read_metadata(lines: list[str]) -> ReportMeta:
         meta.year = meta.stated_period_end.year
 
     # The signature block: a unit name line, then a date line, at the end of the text.
-    tail = [(i, t) for i, t in enumerate(squashed) if t][-6:]
-    for k, (_, text) in enumerate(tail):
+    tail = _tail(lines, 6)
+    for k, text in enumerate(tail):
         m = _DATE_LINE.match(text)
         if m:
             meta.published_on = _date(m["y"], m["m"], m["d"])
-            if meta.unit_name is None and k > 0 and _SIGNATURE.match(tail[k - 1][1]):
-                meta.unit_name = tail[k - 1][1]
+            if meta.unit_name is None and k > 0 and _SIGNATURE.match(tail[k - 1]):
+                meta.unit_name = tail[k - 1]
     return meta

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import traceback
-from dataclasses import replace
 
 from pipeline.parsing.decode import MIXED, decode
 from pipeline.parsing.html import html_to_lines, looks_like_html
@@ -19,6 +18,7 @@ from pipeline.parsing.model import (
     Issue,
     ParsedReport,
     ReportMeta,
+    set_source_line,
 )
 from pipeline.parsing.script import simplify_lines
 from pipeline.parsing.sections import table_regions
@@ -47,8 +47,9 @@ def _with_source_lines(report: ParsedReport, source_lines: list[int]) -> ParsedR
     def src(line: int | None) -> int | None:
         return source_lines[line - 1] if line is not None and 0 < line <= len(source_lines) else line
 
-    report.cells = [replace(c, source_line=src(c.source_line)) for c in report.cells]
-    report.issues = [replace(i, source_line=src(i.source_line)) for i in report.issues]
+    # the cells and issues were all made by this parse: corrected in place, not copied one by one
+    for item in (*report.cells, *report.issues):
+        set_source_line(item, src(item.source_line))
     return report
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
 from pipeline.parsing import taxonomy
 from pipeline.parsing.cells import DUBIOUS, read_cell
-from pipeline.parsing.model import BLANK, WARNING, Cell, Issue
+from pipeline.parsing.model import BLANK, WARNING, Cell, Issue, new_cell
 from pipeline.parsing.tokens import BLANK_LINE, CELL, EMPTY, TEXT, Token
 
 _MAX_LABEL_LEN = 80
@@ -34,6 +35,7 @@ _EDITION_MARKERS = {
         "2021": regex.compile(r"逾期不补正|逾期未按收费通知"),
     },
 }
+_OTHER_HANDLING = regex.compile(r"其他处理$")
 
 
 @dataclass
@@ -45,11 +47,19 @@ class TableResult:
     rows_found: int = 0
 
 
+# Token texts repeat heavily within and across reports (headers, labels): the per-text answers of the
+# pattern searches below are cached. Bounded, so memory stays flat on any corpus.
+@lru_cache(maxsize=1 << 16)
+def _edition_marks(table_code: str, text: str) -> frozenset[str]:
+    """The editions whose markers appear in one text of the table."""
+    markers = _EDITION_MARKERS.get(table_code, {})
+    return frozenset(ed for ed, pat in markers.items() if pat.search(text))
+
+
 def detect_edition(table_code: str, tokens: Sequence[Token]) -> str | None:
     """The format edition the table's own headers or rows show, or None when they do not say."""
-    texts = [t.text for t in tokens if t.kind == TEXT]
-    markers = _EDITION_MARKERS.get(table_code, {})
-    seen = {ed for ed, pat in markers.items() if any(pat.search(x) for x in texts)}
+    marks = {_edition_marks(table_code, t.text) for t in tokens if t.kind == TEXT}
+    seen = set().union(*marks)
     if table_code == "t3" and not seen and _other_handling_has_values(tokens):
         seen = {"2019"}
     return seen.pop() if len(seen) == 1 else None
@@ -58,7 +68,7 @@ def detect_edition(table_code: str, tokens: Sequence[Token]) -> str | None:
 def _other_handling_has_values(tokens: Sequence[Token]) -> bool:
     """2019's single "(六)其他处理" row carries values itself; in 2021 it only heads three rows."""
     for i, tok in enumerate(tokens):
-        if tok.kind == TEXT and regex.search(r"其他处理$", tok.text):
+        if tok.kind == TEXT and "其他处理" in tok.text and _OTHER_HANDLING.search(tok.text):
             following = next((t for t in tokens[i + 1 :] if t.kind in (TEXT, CELL)), None)
             return following is not None and following.kind == CELL
     return False
@@ -68,29 +78,49 @@ def _row_name(spec: taxonomy.RowSpec) -> str:
     return f"{spec.row_label} ({spec.table_code}/{spec.row_code})"
 
 
-def _find_labels(tokens: Sequence[Token], specs: Sequence[taxonomy.RowSpec]) -> list[tuple[int, int]]:
+@lru_cache(maxsize=1 << 16)
+def _label_matches(table_code: str, edition: str, text: str) -> tuple[int, ...]:
+    """Indexes (into taxonomy.rows) of the rows whose label pattern matches one text, ascending."""
+    # a sentence ("…收到申请3件。") that mentions a row is narrative, not the row's label
+    if len(text) > _MAX_LABEL_LEN or "。" in text:
+        return ()
+    if not taxonomy.any_label_pattern(table_code).search(text):  # one search rules out headers
+        return ()
+    patterns = taxonomy.label_patterns(table_code)
+    matches = []
+    for si, spec in enumerate(taxonomy.rows(table_code, edition)):
+        pat = patterns.get(spec.row_code)
+        if pat is not None and pat.pattern.search(text):
+            matches.append(si)
+    return tuple(matches)
+
+
+@lru_cache(maxsize=64)
+def _generic_rows(table_code: str, edition: str) -> tuple[bool, ...]:
+    """For each row of taxonomy.rows, whether its label is a generic one (see LabelPattern.generic)."""
+    patterns = taxonomy.label_patterns(table_code)
+    return tuple(
+        (pat := patterns.get(spec.row_code)) is not None and pat.generic
+        for spec in taxonomy.rows(table_code, edition)
+    )
+
+
+def _find_labels(tokens: Sequence[Token], table_code: str, edition: str) -> list[tuple[int, int]]:
     """(spec index, token index) of each row label found, in order; a row is found at most once."""
-    patterns = taxonomy.label_patterns(specs[0].table_code)
-    any_label = taxonomy.any_label_pattern(specs[0].table_code)
+    n_specs = len(taxonomy.rows(table_code, edition))
+    generic = _generic_rows(table_code, edition)
     found: list[tuple[int, int]] = []
     expected = 0
     for ti, tok in enumerate(tokens):
-        # a sentence ("…收到申请3件。") that mentions a row is narrative, not the row's label
-        if tok.kind != TEXT or len(tok.text) > _MAX_LABEL_LEN or "。" in tok.text or expected >= len(specs):
+        if tok.kind != TEXT or expected >= n_specs:
             continue
-        if not any_label.search(tok.text):  # one search rules out the headers and group labels
-            continue
-        for si in range(expected, len(specs)):
-            pat = patterns.get(specs[si].row_code)
-            if pat is None:
-                continue
+        for si in _label_matches(table_code, edition, tok.text):
             # Short labels such as "总计" or "其他" also head columns: accept them only where expected.
-            if pat.generic and si > expected + 1:
+            if si < expected or (generic[si] and si > expected + 1):
                 continue
-            if pat.pattern.search(tok.text):
-                found.append((si, ti))
-                expected = si + 1
-                break
+            found.append((si, ti))
+            expected = si + 1
+            break
     return found
 
 
@@ -144,6 +174,14 @@ def _positional(label: Token, segment: Sequence[Token], width: int) -> list[Toke
     return cells if len(cells) == width else None
 
 
+@lru_cache(maxsize=64)
+def _row_slots(
+    table_code: str, edition: str
+) -> tuple[tuple[tuple[taxonomy.RowSpec, taxonomy.Column], ...], ...]:
+    """For each row of taxonomy.rows, its (row, column) slots: made once, not once per row read."""
+    return tuple(tuple((spec, col) for col in spec.columns) for spec in taxonomy.rows(table_code, edition))
+
+
 def _read_slots(
     slots: Sequence[tuple[taxonomy.RowSpec, taxonomy.Column]],
     placed: Sequence[Token | None],
@@ -155,7 +193,9 @@ def _read_slots(
     for (spec, col), tok in zip(slots, placed, strict=True):
         if tok is None or tok.kind == EMPTY:
             line = tok.line if tok is not None else fallback_line
-            cells.append(Cell(spec.table_code, spec.row_code, col.col_code, BLANK, None, "", line, col.unit))
+            cells.append(
+                new_cell(spec.table_code, spec.row_code, col.col_code, BLANK, None, "", line, col.unit)
+            )
             continue
         reading = read_cell(tok.text, col.unit)
         if reading.state == DUBIOUS:
@@ -169,7 +209,7 @@ def _read_slots(
             )
             continue
         cells.append(
-            Cell(
+            new_cell(
                 spec.table_code,
                 spec.row_code,
                 col.col_code,
@@ -217,13 +257,16 @@ def _read_cut_row(
     return cells, issues
 
 
-def _segment(tokens: Sequence[Token], start: int, stop: int) -> list[Token]:
-    out = []
-    for tok in tokens[start:stop]:
-        if tok.kind == TEXT and _SENTENCE.search(tok.text):
-            break
-        out.append(tok)
-    return out
+def _segment(tokens: Sequence[Token], start: int, stop: int) -> tuple[list[Token], list[Token]]:
+    """(tokens[start:stop] cut before the first sentence, the CELL tokens among them): one pass for both."""
+    values: list[Token] = []
+    for i in range(start, stop):
+        tok = tokens[i]
+        if tok.kind == CELL:
+            values.append(tok)
+        elif tok.kind == TEXT and _SENTENCE.search(tok.text):
+            return list(tokens[start:i]), values
+    return list(tokens[start:stop]), values
 
 
 def read_labelled_table(
@@ -231,8 +274,9 @@ def read_labelled_table(
 ) -> TableResult:
     """Read table 二 or 三: every row found by its label, its cells placed or flagged."""
     specs = taxonomy.rows(table_code, edition)
+    row_slots = _row_slots(table_code, edition)
     result = TableResult(table_code, edition)
-    found = _find_labels(tokens, specs)
+    found = _find_labels(tokens, table_code, edition)
     result.rows_found = len(found)
     found_rows = {si for si, _ in found}
     last_line = tokens[-1].line if tokens else None
@@ -240,7 +284,7 @@ def read_labelled_table(
         spec = specs[si]
         label = tokens[ti]
         stop = found[k + 1][1] if k + 1 < len(found) else len(tokens)
-        segment = _segment(tokens, ti + 1, stop)
+        segment, values = _segment(tokens, ti + 1, stop)
         # a text after the row's cells (the next label, even cut short) shows the row itself is complete
         reaches_end = (
             k + 1 == len(found)
@@ -248,7 +292,6 @@ def read_labelled_table(
             and len(segment) == len(tokens) - ti - 1
             and not any(t.kind == TEXT for t in segment)
         )
-        values = [t for t in segment if t.kind == CELL]
         width = len(spec.columns)
         if (
             reaches_end
@@ -261,7 +304,7 @@ def read_labelled_table(
             result.issues.extend(issues)
             continue
         if len(values) == width:
-            placed: list[Token | None] | None = list(values)
+            placed: list[Token | None] | None = values
         elif not values and not reaches_end:
             placed = [None] * width  # a row with no value at all: every cell is blank
         elif len(values) < width:
@@ -281,7 +324,7 @@ def read_labelled_table(
                 )
             )
             continue
-        cells, issues = _read_slots([(spec, col) for col in spec.columns], placed, label.line)
+        cells, issues = _read_slots(row_slots[si], placed, label.line)
         result.cells.extend(cells)
         result.issues.extend(issues)
     missing = [specs[i] for i in range(len(specs)) if i not in found_rows]

@@ -1,8 +1,9 @@
 """Turn report lines into a flat stream of cell tokens, whatever the separators.
 
 Tables arrive with tabs, '|' runs, one cell per line, blank lines or spaces between cells. Every layout is
-reduced to the same stream: TEXT, VALUE-like and EMPTY tokens, each carrying its line, plus markers for
-the end of a line and for a blank line. The table reader decides what the gaps mean.
+reduced to the same stream: TEXT, VALUE-like and EMPTY tokens, each carrying its line, plus a marker for
+a blank line. The table reader decides what the gaps mean. (No token marks the end of a line: every token
+carries its line, which is all the readers use, and a third of the tokens would be such markers.)
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from pipeline.parsing.normalize import normalize, squash
 TEXT = "text"
 CELL = "cell"  # a number, an na mark or a dubious numeric text: something that fills a value cell
 EMPTY = "empty"  # an explicitly empty cell between separators
-EOL = "eol"  # end of a source line that held cells
 BLANK_LINE = "blank_line"
 
 _WS = regex.compile(r"[\s\u3000\xa0]+")
@@ -112,17 +112,21 @@ def _line_tokens(line: str) -> tuple[tuple[str, str, str, int, bool], ...]:
             continue
         for part, kind in _split_cell(cell):
             out.append((kind, squash(part), part, n_cells, explicit))
-    if cells:
-        out.append((EOL, "", "", n_cells, False))
     return tuple(out)
+
+
+# Token(...) goes through the NamedTuple's keyword-handling __new__; tuple.__new__ builds the same tuple at
+# half the cost, and tokenize makes one per cell of every table.
+_new_token = tuple.__new__
 
 
 def tokenize(lines: list[str], start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of lines[start:end]; line numbers are 1-based indexes into `lines`."""
     end = len(lines) if end is None else end
     out: list[Token] = []
+    append = out.append
     for idx in range(start, end):
         lineno = idx + 1
         for kind, text, raw, n_cells, explicit in _line_tokens(lines[idx]):
-            out.append(Token(kind, text, raw, lineno, n_cells, explicit))
+            append(_new_token(Token, (kind, text, raw, lineno, n_cells, explicit)))
     return out
