@@ -43,7 +43,7 @@ from pipeline.store import (
     read_file_history,
     writer_lock,
 )
-from pipeline.store.incremental import Base, fingerprint, start_build, write_build_info
+from pipeline.store.incremental import Base, build_config, fingerprint, start_build, write_build_info
 from pipeline.store.publish import shards_path
 from pipeline.units.batch import OVERRIDES_FILE
 
@@ -204,7 +204,7 @@ class ReportDatabase(dg.ConfigurableResource):
     @contextmanager
     def staging_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection to this run's staging file (begun, locked and given the schema on first use)."""
-        con = duckdb.connect(str(self._ensure_build()))
+        con = duckdb.connect(str(self._ensure_build()), config=build_config())
         try:
             yield con
         finally:

@@ -18,6 +18,7 @@ means a full build (so do `--full` and a database without a fingerprint).
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +46,16 @@ _FINGERPRINTED = (
     "store/load.py",
 )
 _TABLES = ("reports", "facts", "parse_issues", "narrative_claims", "text_signatures")
+
+
+def build_config() -> dict[str, str]:
+    """DuckDB settings for a build's connections: a memory limit (DuckDB spills to disk beyond it), so the
+    whole build stays within a small machine's memory however large the corpus (env BUILD_MEMORY_LIMIT,
+    e.g. '4GB'), and no insertion order to keep for the large INSERT ... SELECTs."""
+    return {
+        "memory_limit": os.environ.get("BUILD_MEMORY_LIMIT") or "1GB",
+        "preserve_insertion_order": "false",
+    }
 
 
 def fingerprint(overrides_file: Path | None) -> str:

@@ -36,3 +36,5 @@ FROM (
     UNION ALL BY NAME SELECT * FROM anomaly_regulations_below_level
     UNION ALL BY NAME SELECT * FROM anomaly_unit_status
 );
+
+DROP TABLE temp.anomaly_cells;  -- the snapshot of 98_anomaly_cells_snapshot.sql

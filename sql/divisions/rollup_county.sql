@@ -21,9 +21,9 @@ SELECT
     col_code,
     rollup_level AS unit_level,
     sum(value) AS value,
-    count(DISTINCT report_id) FILTER (WHERE has_value) AS reports,
-    count(DISTINCT report_id) FILTER (WHERE NOT has_value) AS reports_without_value
-FROM report_cells
+    CAST(sum(with_value) AS BIGINT) AS reports,
+    CAST(sum(without_value) AS BIGINT) AS reports_without_value
+FROM rollup_base  -- 02_rollup_base.sql: the same counts as report_cells gives
 WHERE county_code IS NOT NULL
 GROUP BY county_code, year, table_code, row_code, col_code, rollup_level
 -- stored in year order: a query for one year reads only that year's row groups
