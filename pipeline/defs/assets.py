@@ -16,6 +16,7 @@ import time
 from collections import Counter
 
 import dagster as dg
+import duckdb
 import pyarrow as pa
 from tqdm import tqdm
 
@@ -28,9 +29,10 @@ from pipeline.parse_run import ParseRun, plan_parse
 from pipeline.parsing.model import FAILED
 from pipeline.store import create_views, load_files, mark_superseded
 from pipeline.store.anomalies import create_anomalies
-from pipeline.store.incremental import replace_rows
+from pipeline.store.incremental import derived_fingerprint, replace_rows
 from pipeline.store.near_duplicates import find_near_duplicates
 from pipeline.store.rows import duplicate_issues_table, rejection_issues_table
+from pipeline.store.scope import add_build_years, build_years, clear_build_years, scope_all_years
 from pipeline.units.batch import load_resolver
 from pipeline.units.db import create_division_views, load_divisions
 
@@ -190,6 +192,23 @@ def _replace_from_shards(report_db: ReportDatabase, run: ParseRun, table: str, *
     report_db.mark_written(table)
 
 
+def scope_years(con: duckdb.DuckDBPyConnection, run: ParseRun) -> list[int | None]:
+    """Set build_years: every year on a full build (or when the SQL of the derived tables changed), else the
+    years of the reports parsed, dropped or renamed (files_table adds those whose is_current changes)."""
+    base = run.base
+    if not base.incremental or base.info.get("derived_fingerprint") != derived_fingerprint():
+        scope_all_years(con)
+    else:
+        clear_build_years(con)
+        add_build_years(
+            con,
+            [s.year for s in run.parsed]
+            + [base.reports[rid].year for rid in run.dropped]
+            + [base.reports[rid].year for rid in run.plan.renamed],
+        )
+    return build_years(con)
+
+
 def _counts(report_db: ReportDatabase, sql: str) -> dict:
     with report_db.staging_connection() as con:
         return dict(con.execute(sql).fetchall())
@@ -213,6 +232,8 @@ def reports_table(parsed_reports: ParseRun, report_db: ReportDatabase) -> dg.Mat
         renamed=parsed_reports.plan.renamed,
         ingested_at=report_db.ingested_at,
     )
+    with report_db.staging_connection() as con:
+        years = scope_years(con, parsed_reports)
     by_status = _counts(report_db, "SELECT parse_status, count(*) FROM reports GROUP BY 1 ORDER BY 1")
     by_division = _counts(
         report_db, "SELECT coalesce(division_status, 'none'), count(*) FROM reports GROUP BY 1 ORDER BY 1"
@@ -224,6 +245,7 @@ def reports_table(parsed_reports: ParseRun, report_db: ReportDatabase) -> dg.Mat
             "by_division_status": dg.MetadataValue.json(by_division),
             "duplicate_files": len(parsed_reports.plan.duplicates),
             "renamed_files": len(parsed_reports.plan.renamed),
+            "years_recomputed": dg.MetadataValue.json(years),
         }
     )
 
@@ -352,7 +374,11 @@ def files_table(
     records = ledger_records(file_intake, parsed_reports.outcomes(), history, report_db.ingested_at)
     with report_db.staging_connection() as con:
         rows = load_files(con, records)
+        was = dict(con.execute("SELECT report_id, is_current FROM reports").fetchall())
         mark_superseded(con)
+        # a report that became (or stopped being) current changes its year's rollups and anomalies
+        now = con.execute("SELECT report_id, year, is_current FROM reports").fetchall()
+        add_build_years(con, [year for rid, year, current in now if was.get(rid) != current])
         by_status = dict(con.execute("SELECT status, count(*) FROM files GROUP BY 1 ORDER BY 1").fetchall())
     report_db.mark_written("files")
     return dg.MaterializeResult(
@@ -418,7 +444,7 @@ def divisions_table(report_db: ReportDatabase) -> dg.MaterializeResult:
 )
 def rollup_tables(report_db: ReportDatabase) -> dg.MaterializeResult:
     with report_db.staging_connection() as con:
-        files = create_division_views(con)
+        files = create_division_views(con, scoped=True)
         resolved = con.execute(
             "SELECT count(*) FILTER (WHERE county_code IS NOT NULL OR city_code IS NOT NULL "
             "OR province_code IS NOT NULL), count(*) FROM reports"
@@ -452,7 +478,7 @@ def rollup_tables(report_db: ReportDatabase) -> dg.MaterializeResult:
 )
 def anomaly_tables(report_db: ReportDatabase) -> dg.MaterializeResult:
     with report_db.staging_connection() as con:
-        files = create_anomalies(con)
+        files = create_anomalies(con, scoped=True)
         by_rule = dict(
             con.execute(
                 "SELECT rule_code || ' (' || severity || ')', count(*) FROM anomalies GROUP BY 1 ORDER BY 1"

@@ -58,6 +58,16 @@ def build_config() -> dict[str, str]:
     }
 
 
+def derived_fingerprint() -> str:
+    """sha256 of the SQL that derives tables from the loaded rows (rollups, anomalies, versions, views): when
+    it changed, an incremental build recomputes the derived tables for every year."""
+    digest = hashlib.sha256()
+    for folder in ("divisions", "anomalies", "files", "views"):
+        for path in sorted((sql_dir() / folder).glob("*.sql")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def fingerprint(overrides_file: Path | None) -> str:
     """sha256 over the code and data that decide the stored rows, and the overrides file's content."""
     digest = hashlib.sha256()
@@ -94,6 +104,7 @@ class Base:
 
     reports: dict[str, BaseReport] = field(default_factory=dict)
     full_reason: str | None = None  # None: incremental
+    info: dict[str, str] = field(default_factory=dict)  # the base's build_info
 
     @property
     def incremental(self) -> bool:
@@ -111,9 +122,10 @@ def start_build(target: Path, staging: Path, print_: str, full: bool = False) ->
     try:
         create_schema(con)
         reports = {} if reason is not None else _base_reports(con)
+        info = {} if reason is not None else dict(con.execute("SELECT key, value FROM build_info").fetchall())
     finally:
         con.close()
-    return Base(reports, reason)
+    return Base(reports, reason, info)
 
 
 def _why_full(target: Path, staging: Path, print_: str, full: bool) -> str | None:
@@ -146,6 +158,7 @@ def _base_reports(con: duckdb.DuckDBPyConnection) -> dict[str, BaseReport]:
 def write_build_info(con: duckdb.DuckDBPyConnection, print_: str, built_at: datetime, full: bool) -> None:
     values = {
         "fingerprint": print_,
+        "derived_fingerprint": derived_fingerprint(),
         "built_at": f"{as_utc_naive(built_at):%Y-%m-%d %H:%M:%S}",
         "full_rebuild": str(full).lower(),
     }

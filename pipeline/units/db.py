@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.store.scope import ROLLUP_TABLES, scope_all_years
 from pipeline.units.gazetteer import Gazetteer, load_gazetteer
 
 
@@ -27,10 +28,14 @@ def load_divisions(con: duckdb.DuckDBPyConnection, gaz: Gazetteer | None = None)
     return batch.num_rows
 
 
-def create_division_views(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Run sql/divisions/*.sql in name order (table first, then report_cells, then the views that use it).
+def create_division_views(con: duckdb.DuckDBPyConnection, scoped: bool = False) -> list[str]:
+    """Run sql/divisions/*.sql in name order (table first, then report_cells, then the rollups).
 
-    Needs the reports (with the unit columns), facts, taxonomy and divisions tables."""
+    Needs the reports (with the unit columns), facts, taxonomy and divisions tables. scoped: recompute the
+    rollups of the years in build_years only (an incremental build, see pipeline/store/scope.py); else
+    of every year."""
+    if not scoped:
+        scope_all_years(con, ROLLUP_TABLES)
     files = sorted(divisions_sql_dir().glob("*.sql"))
     for file in files:
         con.execute(file.read_text(encoding="utf-8"))

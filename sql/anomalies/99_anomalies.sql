@@ -1,4 +1,5 @@
--- anomalies: every rule's findings in one table (recomputed by every build), one row per finding:
+-- anomalies: every rule's findings in one table, one row per finding (each build recomputes the reports of
+-- the years in build_years and the year after; see 98_anomaly_cells_snapshot.sql):
 --   report_id   VARCHAR  the report (reports.report_id)
 --   rule_code   VARCHAR  t3_balance | t3_results_sum | t3_row_total | t4_total |
 --                        negative_or_fractional_count | period_mismatch | published_before_period_end |
@@ -16,7 +17,27 @@
 --                        DECIMAL(38, 6)) for arithmetic.
 --   detail      VARCHAR  a sentence for a person
 -- A rule that passes gives no row. Each rule is its own view (anomaly_<rule>), documented in its file.
-CREATE OR REPLACE TABLE anomalies AS
+CREATE TABLE IF NOT EXISTS anomalies (
+    report_id  VARCHAR,
+    rule_code  VARCHAR,
+    severity   VARCHAR,
+    table_code VARCHAR,
+    row_code   VARCHAR,
+    col_code   VARCHAR,
+    expected   VARCHAR,
+    actual     VARCHAR,
+    detail     VARCHAR
+);
+
+-- Replace the rows of the reports in anomaly_scope (98_anomaly_cells_snapshot.sql) and of every report
+-- that is gone or no longer current; near_duplicate, which pairs reports across the whole corpus, is
+-- recomputed whole (it is cheap: its pairs are in text_near_duplicates).
+DELETE FROM anomalies
+WHERE rule_code = 'near_duplicate'
+   OR report_id IN (SELECT report_id FROM anomaly_scope)
+   OR report_id NOT IN (SELECT report_id FROM reports WHERE is_current);
+
+INSERT INTO anomalies
 SELECT report_id, rule_code, severity, table_code, row_code, col_code, expected, actual, detail
 FROM (
     SELECT * FROM anomaly_t3_balance
@@ -35,6 +56,8 @@ FROM (
     UNION ALL BY NAME SELECT * FROM anomaly_yoy_in_force
     UNION ALL BY NAME SELECT * FROM anomaly_regulations_below_level
     UNION ALL BY NAME SELECT * FROM anomaly_unit_status
-);
+)
+WHERE rule_code = 'near_duplicate' OR report_id IN (SELECT report_id FROM anomaly_scope);
 
 DROP TABLE temp.anomaly_cells;  -- the snapshot of 98_anomaly_cells_snapshot.sql
+DROP TABLE temp.anomaly_scope;

@@ -6,6 +6,8 @@
 --   without_value  reports that should have the cell (the taxonomy cells of their edition, of every edition
 --                  when unknown) or have it in facts, minus with_value: blank, na, or not read
 -- Each report is in exactly one of these groups, so the county, city and province rollups are sums of them.
+-- Only the reports of the years in build_years (sql/schema/11_build_years.sql): the rollup files replace
+-- those years' rows and keep the others.
 CREATE OR REPLACE TEMP TABLE rollup_base AS
 WITH placed AS (
     SELECT
@@ -25,6 +27,7 @@ WITH placed AS (
       AND unit_level IS NOT NULL
       AND parse_status <> 'not_a_report'
       AND is_current
+      AND EXISTS (SELECT 1 FROM build_years AS b WHERE b.year IS NOT DISTINCT FROM reports.year)
 ),
 edition_cells AS (
     -- the cells a report of each edition should have; edition NULL (unknown): every cell of any edition

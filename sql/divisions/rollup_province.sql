@@ -1,4 +1,4 @@
--- rollup_province (a table, recomputed by every build): the table cells of every report placed in a province, added up per province, year and
+-- rollup_province (a table; each build recomputes the years of build_years): the table cells of every report placed in a province, added up per province, year and
 -- kind of unit.
 -- One row per province_code, year, table_code, row_code, col_code, unit_level, where unit_level is
 --   'township'   reports of the province's townships (乡 / 镇 / 街道),
@@ -12,7 +12,22 @@
 --                         na ("/", "无"), or not read at all: value is a sum over `reports` reports only.
 -- Reports whose unit is unresolved or ambiguous (no province_code) are not here: see reports.division_status.
 -- Labels: join taxonomy_by_edition / facts_labelled on table_code, row_code, col_code; names: divisions.
-CREATE OR REPLACE TABLE rollup_province AS
+CREATE TABLE IF NOT EXISTS rollup_province (
+    province_code              VARCHAR,
+    year                  INTEGER,
+    table_code            VARCHAR,
+    row_code              VARCHAR,
+    col_code              VARCHAR,
+    unit_level            VARCHAR,
+    value                 DECIMAL(38, 6),
+    reports               BIGINT,
+    reports_without_value BIGINT
+);
+
+-- the years of this build (build_years) are replaced, the others kept
+DELETE FROM rollup_province WHERE EXISTS (SELECT 1 FROM build_years AS b WHERE b.year IS NOT DISTINCT FROM rollup_province.year);
+
+INSERT INTO rollup_province
 SELECT
     province_code,
     year,
@@ -23,8 +38,8 @@ SELECT
     sum(value) AS value,
     CAST(sum(with_value) AS BIGINT) AS reports,
     CAST(sum(without_value) AS BIGINT) AS reports_without_value
-FROM rollup_base  -- 02_rollup_base.sql: the same counts as report_cells gives
+FROM rollup_base  -- 02_rollup_base.sql: the same counts as report_cells gives, for the years of build_years
 WHERE province_code IS NOT NULL
 GROUP BY province_code, year, table_code, row_code, col_code, rollup_level
--- stored in year order: a query for one year reads only that year's row groups
+-- in year order: a query for one year reads mostly that year's row groups
 ORDER BY year, province_code, table_code, row_code, col_code, rollup_level;
