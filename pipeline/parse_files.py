@@ -29,8 +29,8 @@ from pipeline.outcome import Outcome, parse_detail
 from pipeline.parsing import ParsedReport, parse_report
 from pipeline.parsing.decode import decode
 from pipeline.parsing.model import ERROR, FAILED, WARNING, Issue, ReportMeta
-from pipeline.parsing.narrative import Claim, claims_from_source
-from pipeline.similarity import PERMUTATIONS, comparable_text, signature
+from pipeline.parsing.narrative import Claim, claims_from_lines, source_lines
+from pipeline.similarity import PERMUTATIONS, comparable_lines, signature
 from pipeline.store import rows
 from pipeline.store.load import check_cells
 from pipeline.units.batch import UnitResolver
@@ -134,8 +134,9 @@ def analyse_file(file: RawFile, resolver: UnitResolver) -> Analysed:
     try:
         text = decode(data)[0]
         unit, used = resolver.resolve(file.file_name, report.meta.unit_name, text)
-        claims = claims_from_source(text, file.file_name)
-        sig = signature(comparable_text(text, file.file_name))
+        lines, lines_in_file = source_lines(text, file.file_name)  # an HTML page is read once for both
+        claims = claims_from_lines(lines, lines_in_file)
+        sig = signature(comparable_lines(lines))
         return Analysed(report, unit.as_row(), used, claims, None if sig is None else sig.tolist())
     except Exception as exc:
         # the tables are read; only the extras are lost, and the report says so

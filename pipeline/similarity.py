@@ -16,17 +16,16 @@ are reused, so an incremental build finds exactly the pairs a full build finds.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 import regex
-from datasketch import MinHash
 from rapidfuzz.fuzz import ratio
 
-from pipeline.parsing.decode import decode
-from pipeline.parsing.html import html_to_lines, looks_like_html
+from pipeline.parsing.narrative import source_lines
 from pipeline.parsing.normalize import squash
 
 THRESHOLD = 0.90  # the issue's "≥ 90% similar"
@@ -37,6 +36,11 @@ NEIGHBOURS = 3
 _CLAUSE = regex.compile(r"[。，,；;：:！？!?\n]+")
 _DIGITS = regex.compile(r"\d+")
 MIN_TEXT = 200  # characters: shorter texts (stubs, non-reports) say too little to be called copies
+_MERSENNE = np.uint64((1 << 61) - 1)
+_MAX_HASH = np.uint64((1 << 32) - 1)
+_PERMUTER = np.random.RandomState(1)  # fixed: signatures stored by one build are compared by the next
+_PERM_A = _PERMUTER.randint(1, (1 << 61) - 1, PERMUTATIONS, dtype=np.uint64)
+_PERM_B = _PERMUTER.randint(0, (1 << 61) - 1, PERMUTATIONS, dtype=np.uint64)
 
 
 @dataclass(frozen=True)
@@ -48,21 +52,28 @@ class SimilarPair:
 
 def comparable_text(data: bytes | str, file_name: str = "") -> str:
     """The report's text as compared: decoded, markup removed, whitespace and width normalised."""
-    text = decode(data)[0] if isinstance(data, bytes) else data
-    lines = html_to_lines(text)[0] if looks_like_html(text, file_name) else text.splitlines()
+    return comparable_lines(source_lines(data, file_name)[0])
+
+
+def comparable_lines(lines: list[str]) -> str:
+    """comparable_text of lines already read (pipeline.parsing.narrative.source_lines)."""
     return "\n".join(s for s in (squash(line) for line in lines) if s)
 
 
 def signature(text: str) -> np.ndarray | None:
     """The MinHash signature (PERMUTATIONS uint64) of the text's clauses; None for a text too short to
     be called a copy. Digits are masked: a copy with this year's numbers keeps last year's clauses (the
-    exact measure later compares the real texts)."""
+    exact measure later compares the real texts). Each clause is hashed with CRC-32 (stable across
+    processes, unlike hash()) and permuted by PERMUTATIONS universal hash functions at once."""
     if len(text) < MIN_TEXT:
         return None
-    clauses = {_DIGITS.sub("#", c).encode("utf-8") for c in _CLAUSE.split(text) if len(c) >= 4}
-    minhash = MinHash(num_perm=PERMUTATIONS, seed=1)
-    minhash.update_batch(sorted(clauses))
-    return minhash.hashvalues.astype(np.uint64)
+    clauses = {_DIGITS.sub("#", c) for c in _CLAUSE.split(text) if len(c) >= 4}
+    if not clauses:
+        return np.full(PERMUTATIONS, _MAX_HASH, dtype=np.uint64)
+    hashes = np.fromiter((zlib.crc32(c.encode("utf-8")) for c in clauses), np.uint64, len(clauses))
+    with np.errstate(over="ignore"):
+        permuted = (np.outer(hashes, _PERM_A) + _PERM_B) % _MERSENNE & _MAX_HASH
+    return permuted.min(axis=0)
 
 
 def candidate_pairs(

@@ -130,16 +130,30 @@ def narrative_claims(lines: list[str]) -> list[Claim]:
 def claims_from_source(data: bytes | str, file_name: str = "") -> list[Claim]:
     """The claims of one raw report file, read as the parser reads it: decoded, and for HTML the text
     derived from the page, with source_line mapped back to the line of the file."""
+    return claims_from_lines(*source_lines(data, file_name))
+
+
+def source_lines(data: bytes | str, file_name: str = "") -> tuple[list[str], list[int] | None]:
+    """The report's lines as read (decoded; for HTML, the page's text lines) and, for HTML, the 1-based
+    line of the file each one comes from (None: the lines are the file's own)."""
     text = decode(data)[0] if isinstance(data, bytes) else data
     if looks_like_html(text, file_name):
-        lines, source_lines = html_to_lines(text)
-        return [
-            replace(c, source_line=source_lines[c.source_line - 1])
-            if 0 < c.source_line <= len(source_lines)
-            else c
-            for c in narrative_claims(lines)
-        ]
-    return narrative_claims(text.splitlines())
+        lines, lines_in_file = html_to_lines(text)
+        return lines, lines_in_file
+    return text.splitlines(), None
+
+
+def claims_from_lines(lines: list[str], lines_in_file: list[int] | None = None) -> list[Claim]:
+    """narrative_claims, with source_line mapped through lines_in_file when the lines were derived."""
+    claims = narrative_claims(lines)
+    if lines_in_file is None:
+        return claims
+    return [
+        replace(c, source_line=lines_in_file[c.source_line - 1])
+        if 0 < c.source_line <= len(lines_in_file)
+        else c
+        for c in claims
+    ]
 
 
 def _sentences(text: str) -> list[str]:
