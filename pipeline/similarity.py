@@ -86,7 +86,7 @@ def candidate_pairs(
     same or adjacent years and agree on at least _MIN_JACCARD of their signature. At most
     `checks_per_report` per report, its nearest ids first. `signatures` has one row of PERMUTATIONS values
     per id. A function of the whole set: every build computes it over all reports (it is cheap; measuring
-    is not, see measure_pairs' `known`)."""
+    is not: pipeline/store/near_duplicates.py measures each pair once, in any build)."""
     if len(ids) < 2:
         return []
     sig = signatures.astype(np.uint64, copy=False)
@@ -139,22 +139,10 @@ def candidate_pairs(
 
 
 def measure_pairs(
-    pairs: Iterable[tuple[str, str]],
-    text_of: Callable[[str], str | None],
-    threshold: float = THRESHOLD,
-    per_report: int = 3,
-    known: Mapping[tuple[str, str], float] | None = None,
-) -> tuple[list[SimilarPair], dict[tuple[str, str], float]]:
-    """The pairs whose whole texts are at least `threshold` similar, each report keeping at most
-    `per_report` partners (pairs taken in sorted order); and the similarities measured now.
-
-    text_of(report_id) gives the comparable text (None when it cannot be read: no pair). `known` holds
-    similarities measured by earlier builds (0.0 = below the threshold): a pair found there is not
-    measured again, so the result is the same as measuring everything, at the cost of the new pairs."""
-    known = known or {}
-    found: dict[str, int] = {}
-    out: list[SimilarPair] = []
-    measured: dict[tuple[str, str], float] = {}
+    pairs: Iterable[tuple[str, str]], text_of: Callable[[str], str | None], threshold: float = THRESHOLD
+) -> dict[tuple[str, str], float]:
+    """The similarity of each pair's whole texts (0.0 under `threshold`, which lets rapidfuzz stop early);
+    a pair with a text that cannot be read (text_of gives None) is left out. Each text is prepared once."""
     texts: dict[str, str | None] = {}
 
     def text(report_id: str) -> str | None:
@@ -162,35 +150,42 @@ def measure_pairs(
             texts[report_id] = text_of(report_id)
         return texts[report_id]
 
-    for a, b in sorted(pairs):
-        if found.get(a, 0) >= per_report or found.get(b, 0) >= per_report:
+    out: dict[tuple[str, str], float] = {}
+    for a, b in pairs:
+        ta, tb = text(a), text(b)
+        if ta is not None and tb is not None:
+            out[(a, b)] = round(ratio(ta, tb, score_cutoff=threshold * 100) / 100, 4)
+    return out
+
+
+def select_pairs(
+    similarities: Mapping[tuple[str, str], float], threshold: float = THRESHOLD, per_report: int = 3
+) -> list[SimilarPair]:
+    """The pairs at least `threshold` similar, in sorted order, each report keeping at most `per_report`
+    partners (enough to show that it is a copy; a county's template can make hundreds of pairs)."""
+    found: dict[str, int] = {}
+    out: list[SimilarPair] = []
+    for (a, b), similarity in sorted(similarities.items()):
+        if similarity < threshold or found.get(a, 0) >= per_report or found.get(b, 0) >= per_report:
             continue
-        similarity = known.get((a, b))
-        if similarity is None:
-            ta, tb = text(a), text(b)
-            if ta is None or tb is None:
-                continue
-            similarity = round(ratio(ta, tb, score_cutoff=threshold * 100) / 100, 4)
-            measured[(a, b)] = similarity
-        if similarity >= threshold:
-            found[a] = found.get(a, 0) + 1
-            found[b] = found.get(b, 0) + 1
-            out.append(SimilarPair(a, b, similarity))
-    return out, measured
+        found[a] = found.get(a, 0) + 1
+        found[b] = found.get(b, 0) + 1
+        out.append(SimilarPair(a, b, similarity))
+    return out
 
 
 def near_duplicates(
     texts: Mapping[str, str], threshold: float = THRESHOLD, years: Mapping[str, int | None] | None = None
 ) -> list[SimilarPair]:
-    """Pairs of texts at least `threshold` similar, each pair once (ids sorted): candidate_pairs and
-    measure_pairs over texts held in memory (without `years`, all texts count as one year)."""
+    """Pairs of texts at least `threshold` similar, each pair once (ids sorted): candidate_pairs,
+    measure_pairs and select_pairs over texts held in memory (without `years`, all texts count as one year)."""
     signed = {rid: s for rid, t in sorted(texts.items()) if (s := signature(t)) is not None}
     ids = list(signed)
     if not ids:
         return []
     year_of = [(years or {}).get(rid) if years is not None else 0 for rid in ids]
     pairs = candidate_pairs(ids, year_of, np.vstack(list(signed.values())))
-    return measure_pairs(pairs, texts.get, threshold)[0]
+    return select_pairs(measure_pairs(pairs, texts.get, threshold), threshold)
 
 
 def pairs_as_rows(pairs: Iterable[SimilarPair]) -> list[dict[str, object]]:

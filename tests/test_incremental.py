@@ -93,11 +93,11 @@ def test_an_incremental_build_equals_a_full_build_of_the_same_folder(tmp_path, r
         assert after[f"moved/{SEED_NAMES[3]}"] == before[SEED_NAMES[3]]
         assert after[HUASHI] != before[HUASHI]
         # the new copy of 虞唐镇's report is found as such
-        assert con.execute(
+        assert (YUTANG,) in con.execute(
             "SELECT o.file_name FROM anomalies a JOIN reports r USING (report_id) "
             "JOIN reports o ON o.report_id = a.actual WHERE a.rule_code = 'near_duplicate' AND r.file_name = ?",
             ["new/山枣镇2023.txt"],
-        ).fetchall() == [(YUTANG,)]
+        ).fetchall()
         assert con.execute(
             "SELECT status FROM files WHERE file_name = ?", [removed.relative_to(raw).as_posix()]
         ).fetchall() == [("removed",)]
