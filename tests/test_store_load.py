@@ -54,7 +54,7 @@ def test_schema_creates_tables_and_taxonomy(con):
         "text_near_duplicates",
         "text_pair_checks",
         "build_info",
-        "build_years",
+        "build_changes",
     }
     assert con.execute("SELECT count(*) FROM taxonomy").fetchone() == (229,)
     # codes kept exactly as written in the csv (no numeric coercion of '1', '3_1', ...)

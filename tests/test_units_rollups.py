@@ -97,8 +97,10 @@ def con(tmp_path):
             [report_id, *units[report_id], table, row, col, "总计" if table == "t3" else None, value, state],
         )
     con.executemany("INSERT INTO taxonomy VALUES (?, ?, ?, ?, ?, ?, ?, ?)", TAXONOMY)
-    create_division_views(con)
+    # the rollups are tables computed when created: the divisions must be there first
+    con.execute((SQL_DIR / "divisions" / "00_divisions.sql").read_text(encoding="utf-8"))
     con.executemany("INSERT INTO divisions VALUES (?, ?, ?, ?, ?, ?, ?)", DIVISIONS)
+    create_division_views(con)
     yield con
     con.close()
 

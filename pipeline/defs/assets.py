@@ -32,7 +32,7 @@ from pipeline.store.anomalies import create_anomalies
 from pipeline.store.incremental import derived_fingerprint, replace_rows
 from pipeline.store.near_duplicates import find_near_duplicates
 from pipeline.store.rows import duplicate_issues_table, rejection_issues_table
-from pipeline.store.scope import add_build_years, build_years, clear_build_years, scope_all_years
+from pipeline.store.scope import changes, clear_changes, record_changes, record_dropped, scope_everything
 from pipeline.units.batch import load_resolver
 from pipeline.units.db import create_division_views, load_divisions
 
@@ -192,21 +192,19 @@ def _replace_from_shards(report_db: ReportDatabase, run: ParseRun, table: str, *
     report_db.mark_written(table)
 
 
-def scope_years(con: duckdb.DuckDBPyConnection, run: ParseRun) -> list[int | None]:
-    """Set build_years: every year on a full build (or when the SQL of the derived tables changed), else the
-    years of the reports parsed, dropped or renamed (files_table adds those whose is_current changes)."""
+def record_build_changes(con: duckdb.DuckDBPyConnection, run: ParseRun) -> dict[str, int]:
+    """Fill build_changes: every report on a full build (or when the SQL of the derived tables changed),
+    else the reports parsed, dropped or renamed (files_table adds those whose is_current flips)."""
     base = run.base
     if not base.incremental or base.info.get("derived_fingerprint") != derived_fingerprint():
-        scope_all_years(con)
+        scope_everything(con)
     else:
-        clear_build_years(con)
-        add_build_years(
-            con,
-            [s.year for s in run.parsed]
-            + [base.reports[rid].year for rid in run.dropped]
-            + [base.reports[rid].year for rid in run.plan.renamed],
-        )
-    return build_years(con)
+        clear_changes(con)
+        record_changes(con, "added", (s.report_id for s in run.parsed))
+        record_changes(con, "renamed", run.plan.renamed)
+        dropped = [base.reports[rid] for rid in run.dropped]
+        record_dropped(con, [{"report_id": r.report_id, "year": r.year, **r.place} for r in dropped])
+    return changes(con)
 
 
 def _counts(report_db: ReportDatabase, sql: str) -> dict:
@@ -233,7 +231,7 @@ def reports_table(parsed_reports: ParseRun, report_db: ReportDatabase) -> dg.Mat
         ingested_at=report_db.ingested_at,
     )
     with report_db.staging_connection() as con:
-        years = scope_years(con, parsed_reports)
+        changed = record_build_changes(con, parsed_reports)
     by_status = _counts(report_db, "SELECT parse_status, count(*) FROM reports GROUP BY 1 ORDER BY 1")
     by_division = _counts(
         report_db, "SELECT coalesce(division_status, 'none'), count(*) FROM reports GROUP BY 1 ORDER BY 1"
@@ -245,7 +243,7 @@ def reports_table(parsed_reports: ParseRun, report_db: ReportDatabase) -> dg.Mat
             "by_division_status": dg.MetadataValue.json(by_division),
             "duplicate_files": len(parsed_reports.plan.duplicates),
             "renamed_files": len(parsed_reports.plan.renamed),
-            "years_recomputed": dg.MetadataValue.json(years),
+            "changes": dg.MetadataValue.json(changed),
         }
     )
 
@@ -376,9 +374,9 @@ def files_table(
         rows = load_files(con, records)
         was = dict(con.execute("SELECT report_id, is_current FROM reports").fetchall())
         mark_superseded(con)
-        # a report that became (or stopped being) current changes its year's rollups and anomalies
-        now = con.execute("SELECT report_id, year, is_current FROM reports").fetchall()
-        add_build_years(con, [year for rid, year, current in now if was.get(rid) != current])
+        # a report that became (or stopped being) current changes its area's rollups and its anomalies
+        now = con.execute("SELECT report_id, is_current FROM reports").fetchall()
+        record_changes(con, "current", [rid for rid, current in now if was.get(rid) != current])
         by_status = dict(con.execute("SELECT status, count(*) FROM files GROUP BY 1 ORDER BY 1").fetchall())
     report_db.mark_written("files")
     return dg.MaterializeResult(

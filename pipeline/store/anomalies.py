@@ -16,7 +16,7 @@ import pyarrow as pa
 from pipeline.parsing.narrative import Claim
 from pipeline.store.rows import claims_table
 from pipeline.store.schema import run_sql_files, sql_dir
-from pipeline.store.scope import ANOMALY_TABLES, scope_all_years
+from pipeline.store.scope import ANOMALY_TABLES, scope_everything
 from pipeline.store.transaction import registered, transaction
 
 
@@ -27,10 +27,10 @@ def anomalies_dir() -> Path:
 def create_anomalies(con: duckdb.DuckDBPyConnection, scoped: bool = False) -> list[str]:
     """(Re)create the rule views and fill the `anomalies` table. Call after create_schema and loading.
 
-    scoped: recompute the anomalies of the reports of the years in build_years and the year after only (an
+    scoped: recompute the anomalies of the units of the reports in build_changes only (an
     incremental build, see pipeline/store/scope.py); else of every report. Returns the file names run."""
     if not scoped:
-        scope_all_years(con, ANOMALY_TABLES)
+        scope_everything(con, ANOMALY_TABLES)
     return run_sql_files(con, anomalies_dir())
 
 

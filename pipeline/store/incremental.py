@@ -95,6 +95,8 @@ class BaseReport:
     file_name: str
     year: int | None
     outcome: Outcome
+    # where it is: unit_name, division_code, county_code, city_code, province_code (pipeline/store/scope.py)
+    place: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -150,9 +152,14 @@ def _why_full(target: Path, staging: Path, print_: str, full: bool) -> str | Non
 
 def _base_reports(con: duckdb.DuckDBPyConnection) -> dict[str, BaseReport]:
     rows = con.execute(
-        "SELECT report_id, file_name, year, parse_status, coalesce(parse_detail, '') FROM reports"
+        "SELECT report_id, file_name, year, parse_status, coalesce(parse_detail, ''), unit_name, division_code, "
+        "county_code, city_code, province_code FROM reports"
     ).fetchall()
-    return {r[0]: BaseReport(r[0], r[1], r[2], Outcome(r[3], r[4])) for r in rows}
+    names = ("unit_name", "division_code", "county_code", "city_code", "province_code")
+    return {
+        r[0]: BaseReport(r[0], r[1], r[2], Outcome(r[3], r[4]), dict(zip(names, r[5:], strict=True)))
+        for r in rows
+    }
 
 
 def write_build_info(con: duckdb.DuckDBPyConnection, print_: str, built_at: datetime, full: bool) -> None:

@@ -1,52 +1,70 @@
-"""Which report years a build recomputes the derived tables (rollups, anomalies) for. No Dagster here.
+"""What a build recomputes of the derived tables (rollups, anomalies). No Dagster here.
 
-The rollups of a year depend only on the current reports of that year, and an anomaly of a report only on
-that report and its unit's report of the year before. So a build that added, dropped or re-marked reports
-of some years recomputes the rollups of those years and the anomalies of those years and the next, and
-keeps the rest. The years are kept in the table build_years (sql/schema/11_build_years.sql), which the SQL
-of sql/divisions and sql/anomalies reads.
+A rollup row of an area and year depends only on the current reports placed in that area and year, and an
+anomaly of a report only on that report and its unit's other reports. So a build records the reports it
+changed in build_changes (added, dropped, renamed, or whose is_current flipped; sql/schema/11_build_changes.sql)
+and the SQL of sql/divisions and sql/anomalies recomputes only the areas and years, and the units, they
+touch. A full build records every report as added and starts the derived tables afresh.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 import duckdb
 import pyarrow as pa
 
 from pipeline.store.transaction import registered, transaction
 
-# The tables sql/divisions and sql/anomalies fill year by year.
+# The tables sql/divisions and sql/anomalies fill piece by piece.
 ROLLUP_TABLES = ("rollup_county", "rollup_city", "rollup_province")
 ANOMALY_TABLES = ("anomalies",)
 DERIVED_TABLES = ROLLUP_TABLES + ANOMALY_TABLES
+PLACE_COLUMNS = ("year", "unit_name", "division_code", "county_code", "city_code", "province_code")
+
+_CHANGES_SCHEMA = pa.schema(
+    [("report_id", pa.string()), ("change", pa.string()), ("year", pa.int32())]
+    + [(c, pa.string()) for c in PLACE_COLUMNS[1:]]
+)
 
 
-def scope_all_years(con: duckdb.DuckDBPyConnection, tables: Iterable[str] = DERIVED_TABLES) -> None:
-    """Recompute everything: drop the derived `tables` (they are created again, whole) and list every year
-    of the reports."""
+def scope_everything(con: duckdb.DuckDBPyConnection, tables: Iterable[str] = DERIVED_TABLES) -> None:
+    """Recompute everything: drop the derived `tables` (they are created again, whole) and record every
+    report as added."""
     with transaction(con):
         for table in tables:
             if table not in DERIVED_TABLES:
                 raise ValueError(f"not a derived table: {table!r}")
             con.execute(f"DROP TABLE IF EXISTS {table}")
-        con.execute("DELETE FROM build_years")
-        con.execute("INSERT INTO build_years SELECT DISTINCT year FROM reports")
-
-
-def add_build_years(con: duckdb.DuckDBPyConnection, years: Iterable[int | None]) -> None:
-    """Add years (None: reports with no year) to this build's scope."""
-    batch = pa.table({"year": pa.array(sorted(set(years), key=lambda y: (y is None, y or 0)), pa.int32())})
-    with transaction(con), registered(con, "_years", batch):
+        con.execute("DELETE FROM build_changes")
         con.execute(
-            "INSERT INTO build_years SELECT year FROM _years AS y "
-            "WHERE NOT EXISTS (SELECT 1 FROM build_years AS b WHERE b.year IS NOT DISTINCT FROM y.year)"
+            f"INSERT INTO build_changes SELECT report_id, 'added', {', '.join(PLACE_COLUMNS)} FROM reports"
         )
 
 
-def clear_build_years(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DELETE FROM build_years")
+def clear_changes(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM build_changes")
 
 
-def build_years(con: duckdb.DuckDBPyConnection) -> list[int | None]:
-    return [y for (y,) in con.execute("SELECT year FROM build_years ORDER BY year NULLS LAST").fetchall()]
+def record_changes(con: duckdb.DuckDBPyConnection, change: str, report_ids: Iterable[str]) -> None:
+    """Record reports of the reports table (their places as they are now) as changed."""
+    ids = pa.table({"report_id": pa.array(sorted(set(report_ids)), pa.string())})
+    with transaction(con), registered(con, "_changed", ids):
+        con.execute(
+            f"INSERT INTO build_changes SELECT report_id, ?, {', '.join(PLACE_COLUMNS)} FROM reports "
+            "WHERE report_id IN (SELECT report_id FROM _changed)",
+            [change],
+        )
+
+
+def record_dropped(con: duckdb.DuckDBPyConnection, places: Sequence[Mapping[str, object]]) -> None:
+    """Record reports that left the database, with their places as the previous database had them
+    (each a mapping with report_id and PLACE_COLUMNS)."""
+    rows = [{"change": "dropped", **{k: p.get(k) for k in ("report_id", *PLACE_COLUMNS)}} for p in places]
+    batch = pa.Table.from_pylist(rows, _CHANGES_SCHEMA)
+    with transaction(con), registered(con, "_dropped", batch):
+        con.execute("INSERT INTO build_changes BY NAME SELECT * FROM _dropped")
+
+
+def changes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return dict(con.execute("SELECT change, count(*) FROM build_changes GROUP BY 1 ORDER BY 1").fetchall())

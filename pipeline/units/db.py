@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.store.scope import ROLLUP_TABLES, scope_all_years
+from pipeline.store.scope import ROLLUP_TABLES, scope_everything
 from pipeline.units.gazetteer import Gazetteer, load_gazetteer
 
 
@@ -32,10 +32,10 @@ def create_division_views(con: duckdb.DuckDBPyConnection, scoped: bool = False) 
     """Run sql/divisions/*.sql in name order (table first, then report_cells, then the rollups).
 
     Needs the reports (with the unit columns), facts, taxonomy and divisions tables. scoped: recompute the
-    rollups of the years in build_years only (an incremental build, see pipeline/store/scope.py); else
+    rollups around the reports of build_changes only (an incremental build, see pipeline/store/scope.py); else
     of every year."""
     if not scoped:
-        scope_all_years(con, ROLLUP_TABLES)
+        scope_everything(con, ROLLUP_TABLES)
     files = sorted(divisions_sql_dir().glob("*.sql"))
     for file in files:
         con.execute(file.read_text(encoding="utf-8"))

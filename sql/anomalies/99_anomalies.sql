@@ -1,5 +1,5 @@
--- anomalies: every rule's findings in one table, one row per finding (each build recomputes the reports of
--- the years in build_years and the year after; see 98_anomaly_cells_snapshot.sql):
+-- anomalies: every rule's findings in one table, one row per finding (each build recomputes the reports
+-- around build_changes; see 98_anomaly_cells_snapshot.sql):
 --   report_id   VARCHAR  the report (reports.report_id)
 --   rule_code   VARCHAR  t3_balance | t3_results_sum | t3_row_total | t4_total |
 --                        negative_or_fractional_count | period_mismatch | published_before_period_end |

@@ -6,8 +6,13 @@
 --   without_value  reports that should have the cell (the taxonomy cells of their edition, of every edition
 --                  when unknown) or have it in facts, minus with_value: blank, na, or not read
 -- Each report is in exactly one of these groups, so the county, city and province rollups are sums of them.
--- Only the reports of the years in build_years (sql/schema/11_build_years.sql): the rollup files replace
--- those years' rows and keep the others.
+-- Only the reports whose rollup rows this build recomputes (rollup_scope, from build_changes): those in
+-- a county and year with a changed report, and the reports above county level (a city's or province's own
+-- and its departments') in a city or province and year with one. The city and province rollups add the
+-- county rollups up, so a change in one county recomputes one county, its city and its province.
+CREATE OR REPLACE TEMP TABLE rollup_scope AS
+SELECT DISTINCT year, county_code, city_code, province_code FROM build_changes WHERE province_code IS NOT NULL;
+
 CREATE OR REPLACE TEMP TABLE rollup_base AS
 WITH placed AS (
     SELECT
@@ -27,7 +32,17 @@ WITH placed AS (
       AND unit_level IS NOT NULL
       AND parse_status <> 'not_a_report'
       AND is_current
-      AND EXISTS (SELECT 1 FROM build_years AS b WHERE b.year IS NOT DISTINCT FROM reports.year)
+      AND CASE
+          WHEN county_code IS NOT NULL THEN EXISTS (
+              SELECT 1 FROM rollup_scope AS s
+              WHERE s.county_code = reports.county_code AND s.year IS NOT DISTINCT FROM reports.year)
+          WHEN city_code IS NOT NULL THEN EXISTS (
+              SELECT 1 FROM rollup_scope AS s
+              WHERE s.city_code = reports.city_code AND s.year IS NOT DISTINCT FROM reports.year)
+          ELSE EXISTS (
+              SELECT 1 FROM rollup_scope AS s
+              WHERE s.province_code = reports.province_code AND s.year IS NOT DISTINCT FROM reports.year)
+      END
 ),
 edition_cells AS (
     -- the cells a report of each edition should have; edition NULL (unknown): every cell of any edition

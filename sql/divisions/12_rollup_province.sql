@@ -1,4 +1,4 @@
--- rollup_province (a table; each build recomputes the years of build_years): the table cells of every report placed in a province, added up per province, year and
+-- rollup_province (a table; a build recomputes the provinces and years it changed): the table cells of every report placed in a province, added up per province, year and
 -- kind of unit.
 -- One row per province_code, year, table_code, row_code, col_code, unit_level, where unit_level is
 --   'township'   reports of the province's townships (乡 / 镇 / 街道),
@@ -24,22 +24,35 @@ CREATE TABLE IF NOT EXISTS rollup_province (
     reports_without_value BIGINT
 );
 
--- the years of this build (build_years) are replaced, the others kept
-DELETE FROM rollup_province WHERE EXISTS (SELECT 1 FROM build_years AS b WHERE b.year IS NOT DISTINCT FROM rollup_province.year);
+-- the provinces and years of rollup_scope (02_rollup_base.sql) are replaced, the others kept
+DELETE FROM rollup_province
+WHERE EXISTS (
+    SELECT 1 FROM rollup_scope AS s
+    WHERE s.province_code = rollup_province.province_code AND s.year IS NOT DISTINCT FROM rollup_province.year
+);
 
+-- a province's rows: its cities' rows in rollup_city (each city is in one province: divisions) plus its
+-- reports above city level from rollup_base
 INSERT INTO rollup_province
-SELECT
-    province_code,
-    year,
-    table_code,
-    row_code,
-    col_code,
-    rollup_level AS unit_level,
-    sum(value) AS value,
-    CAST(sum(with_value) AS BIGINT) AS reports,
-    CAST(sum(without_value) AS BIGINT) AS reports_without_value
-FROM rollup_base  -- 02_rollup_base.sql: the same counts as report_cells gives, for the years of build_years
-WHERE province_code IS NOT NULL
-GROUP BY province_code, year, table_code, row_code, col_code, rollup_level
+SELECT province_code, year, table_code, row_code, col_code, unit_level,
+       sum(value) AS value,
+       CAST(sum(reports) AS BIGINT) AS reports,
+       CAST(sum(reports_without_value) AS BIGINT) AS reports_without_value
+FROM (
+    SELECT d.province_code, r.year, r.table_code, r.row_code, r.col_code, r.unit_level, r.value, r.reports,
+           r.reports_without_value
+    FROM rollup_city AS r
+    JOIN divisions AS d ON d.code = r.city_code
+    WHERE EXISTS (
+        SELECT 1 FROM rollup_scope AS s
+        WHERE s.province_code = d.province_code AND s.year IS NOT DISTINCT FROM r.year
+    )
+    UNION ALL
+    SELECT province_code, year, table_code, row_code, col_code, rollup_level AS unit_level, value,
+           with_value AS reports, without_value AS reports_without_value
+    FROM rollup_base
+    WHERE county_code IS NULL AND city_code IS NULL AND province_code IS NOT NULL
+)
+GROUP BY province_code, year, table_code, row_code, col_code, unit_level
 -- in year order: a query for one year reads mostly that year's row groups
-ORDER BY year, province_code, table_code, row_code, col_code, rollup_level;
+ORDER BY year, province_code, table_code, row_code, col_code, unit_level;

@@ -1,4 +1,4 @@
--- rollup_county (a table; each build recomputes the years of build_years): the table cells of every report placed in a county, added up per county, year and
+-- rollup_county (a table; a build recomputes the counties and years it changed): the table cells of every report placed in a county, added up per county, year and
 -- kind of unit.
 -- One row per county_code, year, table_code, row_code, col_code, unit_level, where unit_level is
 --   'township'   reports of the county's townships (乡 / 镇 / 街道),
@@ -24,8 +24,12 @@ CREATE TABLE IF NOT EXISTS rollup_county (
     reports_without_value BIGINT
 );
 
--- the years of this build (build_years) are replaced, the others kept
-DELETE FROM rollup_county WHERE EXISTS (SELECT 1 FROM build_years AS b WHERE b.year IS NOT DISTINCT FROM rollup_county.year);
+-- the counties and years of rollup_scope (02_rollup_base.sql) are replaced, the others kept
+DELETE FROM rollup_county
+WHERE EXISTS (
+    SELECT 1 FROM rollup_scope AS s
+    WHERE s.county_code = rollup_county.county_code AND s.year IS NOT DISTINCT FROM rollup_county.year
+);
 
 INSERT INTO rollup_county
 SELECT
@@ -38,7 +42,7 @@ SELECT
     sum(value) AS value,
     CAST(sum(with_value) AS BIGINT) AS reports,
     CAST(sum(without_value) AS BIGINT) AS reports_without_value
-FROM rollup_base  -- 02_rollup_base.sql: the same counts as report_cells gives, for the years of build_years
+FROM rollup_base  -- 02_rollup_base.sql: the same counts as report_cells gives
 WHERE county_code IS NOT NULL
 GROUP BY county_code, year, table_code, row_code, col_code, rollup_level
 -- in year order: a query for one year reads mostly that year's row groups

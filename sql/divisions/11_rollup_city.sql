@@ -1,4 +1,4 @@
--- rollup_city (a table; each build recomputes the years of build_years): the table cells of every report placed in a city, added up per city, year and
+-- rollup_city (a table; a build recomputes the citys and years it changed): the table cells of every report placed in a city, added up per city, year and
 -- kind of unit.
 -- One row per city_code, year, table_code, row_code, col_code, unit_level, where unit_level is
 --   'township'   reports of the city's townships (乡 / 镇 / 街道),
@@ -24,22 +24,35 @@ CREATE TABLE IF NOT EXISTS rollup_city (
     reports_without_value BIGINT
 );
 
--- the years of this build (build_years) are replaced, the others kept
-DELETE FROM rollup_city WHERE EXISTS (SELECT 1 FROM build_years AS b WHERE b.year IS NOT DISTINCT FROM rollup_city.year);
+-- the citys and years of rollup_scope (02_rollup_base.sql) are replaced, the others kept
+DELETE FROM rollup_city
+WHERE EXISTS (
+    SELECT 1 FROM rollup_scope AS s
+    WHERE s.city_code = rollup_city.city_code AND s.year IS NOT DISTINCT FROM rollup_city.year
+);
 
+-- a city's rows: its countys' rows in rollup_county (each county is in one city: divisions) plus its
+-- reports above county level from rollup_base
 INSERT INTO rollup_city
-SELECT
-    city_code,
-    year,
-    table_code,
-    row_code,
-    col_code,
-    rollup_level AS unit_level,
-    sum(value) AS value,
-    CAST(sum(with_value) AS BIGINT) AS reports,
-    CAST(sum(without_value) AS BIGINT) AS reports_without_value
-FROM rollup_base  -- 02_rollup_base.sql: the same counts as report_cells gives, for the years of build_years
-WHERE city_code IS NOT NULL
-GROUP BY city_code, year, table_code, row_code, col_code, rollup_level
+SELECT city_code, year, table_code, row_code, col_code, unit_level,
+       sum(value) AS value,
+       CAST(sum(reports) AS BIGINT) AS reports,
+       CAST(sum(reports_without_value) AS BIGINT) AS reports_without_value
+FROM (
+    SELECT d.city_code, r.year, r.table_code, r.row_code, r.col_code, r.unit_level, r.value, r.reports,
+           r.reports_without_value
+    FROM rollup_county AS r
+    JOIN divisions AS d ON d.code = r.county_code
+    WHERE EXISTS (
+        SELECT 1 FROM rollup_scope AS s
+        WHERE s.city_code = d.city_code AND s.year IS NOT DISTINCT FROM r.year
+    )
+    UNION ALL
+    SELECT city_code, year, table_code, row_code, col_code, rollup_level AS unit_level, value,
+           with_value AS reports, without_value AS reports_without_value
+    FROM rollup_base
+    WHERE county_code IS NULL AND city_code IS NOT NULL
+)
+GROUP BY city_code, year, table_code, row_code, col_code, unit_level
 -- in year order: a query for one year reads mostly that year's row groups
-ORDER BY year, city_code, table_code, row_code, col_code, rollup_level;
+ORDER BY year, city_code, table_code, row_code, col_code, unit_level;
