@@ -13,6 +13,7 @@ Everything else is accepted and goes to the parser, which judges whether it is a
 from __future__ import annotations
 
 import codecs
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from pipeline.manifest import RawFile, RawScan, SkippedPath
@@ -82,9 +83,17 @@ def max_bytes_for(max_mb: float) -> int:
     return int(max_mb * MB)
 
 
-def screen_scan(scan: RawScan, max_bytes: int) -> list[Verdict]:
-    """A verdict for every file and every skipped path of the scan, sorted by file_name."""
-    verdicts = [screen(f, max_bytes) for f in scan.files] + [screen_skipped(s) for s in scan.skipped]
+def screen_scan(scan: RawScan, max_bytes: int, known_ids: Collection[str] = ()) -> list[Verdict]:
+    """A verdict for every file and every skipped path of the scan, sorted by file_name.
+
+    known_ids: report_ids of contents already accepted and parsed (the published database's reports): a
+    file with such content is accepted without being read again, if it is within the size limit."""
+    verdicts = [
+        Verdict(f.file_name, f, None)
+        if f.report_id in known_ids and 0 < f.size_bytes <= max_bytes
+        else screen(f, max_bytes)
+        for f in scan.files
+    ] + [screen_skipped(s) for s in scan.skipped]
     return sorted(verdicts, key=lambda v: v.file_name)
 
 

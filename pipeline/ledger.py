@@ -128,6 +128,16 @@ def removed_record(earlier: FileRecord, first_of_content: Mapping[str, str]) -> 
     return replace(earlier, status=REMOVED, detail=detail, report_id=report_id)
 
 
+def known_hashes(history: Mapping[str, FileRecord]) -> dict[str, tuple[int, int, str]]:
+    """file_name -> (size, modification time in microseconds, sha256) of the files a ledger saw, for
+    pipeline.manifest.scan_raw to skip hashing unchanged files."""
+    out = {}
+    for name, r in history.items():
+        if r.sha256 and r.size_bytes is not None and r.modified_at is not None and r.status != REMOVED:
+            out[name] = (r.size_bytes, (r.modified_at - _EPOCH) // timedelta(microseconds=1), r.sha256)
+    return out
+
+
 def status_counts(records: Iterable[FileRecord]) -> dict[str, int]:
     """{status: files}, in the order of STATUSES, statuses with no file left out."""
     counts = dict.fromkeys(STATUSES, 0)
@@ -170,6 +180,7 @@ __all__ = [
     "SUPERSEDED",
     "FileRecord",
     "accepted_verdicts",
+    "known_hashes",
     "as_utc_naive",
     "ledger_records",
     "outcomes_of",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -70,8 +70,12 @@ def scan_raw_folder(raw_dir: Path) -> list[RawFile]:
     return scan_raw(raw_dir).files
 
 
-def scan_raw(raw_dir: Path) -> RawScan:
+def scan_raw(raw_dir: Path, known: Mapping[str, tuple[int, int, str]] | None = None) -> RawScan:
     """Every regular file below raw_dir, hashed, sorted by file_name; and the paths seen but not read.
+
+    known: file_name -> (size in bytes, modification time in microseconds, sha256) from an earlier scan
+    (the files ledger): a file whose size and modification time are unchanged keeps its hash without
+    being read, as make and rsync judge files. A full build passes none and reads everything.
 
     Skipped silently: hidden files and directories (name starts with "."), a top-level units.csv and
     README*, and symlinked directories whose target is inside raw_dir (scanned in place; this also rules
@@ -91,7 +95,7 @@ def scan_raw(raw_dir: Path) -> RawScan:
             continue
         path = raw_dir.joinpath(*rel.parts)
         try:
-            sha256, size, modified_ns = _hash_file(path)
+            sha256, size, modified_ns = _hash_file(path, (known or {}).get(name))
         except FileNotFoundError:
             continue  # removed between the listing and the read: not in the folder any more
         except OSError as exc:
@@ -153,7 +157,11 @@ def _link_reason(link: Path, root: Path) -> str | None:
     return None
 
 
-def _hash_file(path: Path) -> tuple[str, int, int]:
+def _hash_file(path: Path, known: tuple[int, int, str] | None = None) -> tuple[str, int, int]:
+    if known is not None:
+        st = os.stat(path)
+        if stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns // 1000) == known[:2]:
+            return known[2], st.st_size, st.st_mtime_ns
     digest = hashlib.sha256()
     size = 0
     # O_NONBLOCK: a FIFO swapped in after the listing must not hang the scan

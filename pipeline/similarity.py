@@ -33,6 +33,7 @@ PERMUTATIONS = 64
 _BANDS, _ROWS = 16, 4  # 16 bands of 4 hash values: a pair with clause-set Jaccard 0.8 collides with p > 0.999
 _MIN_JACCARD = 0.8  # estimated from the signatures; looser than THRESHOLD, the exact measure decides
 NEIGHBOURS = 3
+_SLICE = 100_000  # candidate pairs whose signatures are compared at once (~50 MB)
 _CLAUSE = regex.compile(r"[。，,；;：:！？!?\n]+")
 _DIGITS = regex.compile(r"\d+")
 MIN_TEXT = 200  # characters: shorter texts (stubs, non-reports) say too little to be called copies
@@ -124,8 +125,12 @@ def candidate_pairs(
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
     keep = (np.abs(years_np[a] - years_np[b]) <= 1) & (years_np[a] >= 0) & (years_np[b] >= 0)
     a, b = a[keep], b[keep]
-    agreement = (sig[a] == sig[b]).mean(axis=1) if len(a) else np.zeros(0)
-    a, b = a[agreement >= _MIN_JACCARD], b[agreement >= _MIN_JACCARD]
+    # in slices: the signatures of a few million pairs at once would take gigabytes
+    agrees = np.zeros(len(a), dtype=bool)
+    for start in range(0, len(a), _SLICE):
+        sa, sb = a[start : start + _SLICE], b[start : start + _SLICE]
+        agrees[start : start + _SLICE] = (sig[sa] == sig[sb]).mean(axis=1) >= _MIN_JACCARD
+    a, b = a[agrees], b[agrees]
     # the cap, from both sides: each report's candidates in order of the other's index
     capped = (
         pl.DataFrame({"a": a, "b": b})
