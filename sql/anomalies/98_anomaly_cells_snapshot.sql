@@ -1,19 +1,34 @@
 -- For filling the `anomalies` table (99_anomalies.sql) only.
--- anomaly_scope: the current reports whose anomalies this build recomputes: the reports it changed
--- (build_changes) and the reports of the same units (same unit_name or division_code) of the year after
--- theirs, since the year-on-year rules compare a report with its unit's report of the year before.
+-- anomaly_units: the units (unit_name, and division_code) and years of the reports this build changed
+-- (build_changes), each once: joining on these keeps the joins linear when a build changes every report.
+CREATE OR REPLACE TEMP TABLE anomaly_units AS
+SELECT DISTINCT 'name' AS kind, unit_name AS key, year FROM build_changes WHERE unit_name IS NOT NULL
+UNION
+SELECT DISTINCT 'division' AS kind, division_code AS key, year FROM build_changes WHERE division_code IS NOT NULL;
+
+-- anomaly_near: current reports of those units with the year of the change next to theirs (year_offset: the
+-- report's year minus the change's; NULL when either year is unknown).
+CREATE OR REPLACE TEMP TABLE anomaly_near AS
+SELECT DISTINCT report_id, year_offset FROM (
+    -- two equi-joins, not one join on an OR: each stays a hash join
+    SELECT r.report_id, r.year - u.year AS year_offset, u.year AS change_year, r.year
+    FROM reports AS r JOIN anomaly_units AS u ON u.kind = 'name' AND u.key = r.unit_name
+    WHERE r.is_current
+    UNION ALL
+    SELECT r.report_id, r.year - u.year AS year_offset, u.year AS change_year, r.year
+    FROM reports AS r JOIN anomaly_units AS u ON u.kind = 'division' AND u.key = r.division_code
+    WHERE r.is_current
+)
+WHERE change_year IS NULL OR year IS NULL OR abs(year_offset) <= 1;
+
+-- anomaly_scope: the current reports whose anomalies this build recomputes: the reports it changed and the
+-- reports of the same units of the year after theirs, since the year-on-year rules compare a report with
+-- its unit's report of the year before (same unit: same unit_name or division_code, a superset of
+-- anomaly_report_pairs' test).
 CREATE OR REPLACE TEMP TABLE anomaly_scope AS
-SELECT report_id
-FROM reports AS r
-WHERE is_current
-  AND (
-      report_id IN (SELECT report_id FROM build_changes)
-      OR EXISTS (
-          SELECT 1 FROM build_changes AS c
-          WHERE (c.unit_name = r.unit_name OR c.division_code = r.division_code)
-            AND (c.year IS NULL OR r.year IS NULL OR r.year = c.year + 1)
-      )
-  );
+SELECT report_id FROM reports WHERE is_current AND report_id IN (SELECT report_id FROM build_changes)
+UNION
+SELECT report_id FROM anomaly_near WHERE year_offset = 1 OR year_offset IS NULL;
 
 -- A snapshot of anomaly_cells for those reports and the ones they are compared with, in a temporary
 -- table of the same name: temporary objects are found before main ones, so while 99_anomalies.sql runs,
@@ -21,11 +36,5 @@ WHERE is_current
 -- per rule. 99_anomalies.sql drops it again; the views themselves are unchanged and read
 -- main.anomaly_cells in any other session.
 CREATE OR REPLACE TEMP TABLE anomaly_cells AS
-SELECT * FROM main.anomaly_cells AS a
-WHERE report_id IN (SELECT report_id FROM anomaly_scope)
-   OR report_id IN (
-       -- the year-before reports the scope's reports are compared with
-       SELECT r.report_id FROM reports AS r
-       JOIN build_changes AS c ON c.unit_name = r.unit_name OR c.division_code = r.division_code
-       WHERE c.year IS NULL OR r.year IS NULL OR abs(c.year - r.year) <= 1
-   );
+SELECT * FROM main.anomaly_cells
+WHERE report_id IN (SELECT report_id FROM anomaly_scope UNION SELECT report_id FROM anomaly_near);
