@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from pipeline.parsing.narrative import Claim
 from pipeline.store.rows import claims_table
-from pipeline.store.schema import run_sql_files, sql_dir
+from pipeline.store.schema import sql_dir
 from pipeline.store.scope import ANOMALY_TABLES, scope_everything
 from pipeline.store.transaction import registered, transaction
 
@@ -31,7 +31,24 @@ def create_anomalies(con: duckdb.DuckDBPyConnection, scoped: bool = False) -> li
     incremental build, see pipeline/store/scope.py); else of every report. Returns the file names run."""
     if not scoped:
         scope_everything(con, ANOMALY_TABLES)
-    return run_sql_files(con, anomalies_dir())
+    files = sorted(anomalies_dir().glob("*.sql"))
+    for file in files:
+        if file.name.startswith("99_") and _small_scope(con):
+            con.execute((anomalies_dir() / "scoped" / "facts_snapshot.sql").read_text(encoding="utf-8"))
+        con.execute(file.read_text(encoding="utf-8"))
+    con.execute("DROP TABLE IF EXISTS temp.facts")
+    return [f.name for f in files]
+
+
+# Below this share of the reports, snapshotting the scope's facts costs less than the rules' full scans.
+_SMALL_SCOPE = 0.25
+
+
+def _small_scope(con: duckdb.DuckDBPyConnection) -> bool:
+    scope, total = con.execute(
+        "SELECT (SELECT count(*) FROM anomaly_scope), (SELECT count(*) FROM reports)"
+    ).fetchall()[0]
+    return scope < _SMALL_SCOPE * total
 
 
 def load_narrative_claims(

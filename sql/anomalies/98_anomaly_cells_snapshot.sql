@@ -30,11 +30,32 @@ SELECT report_id FROM reports WHERE is_current AND report_id IN (SELECT report_i
 UNION
 SELECT report_id FROM anomaly_near WHERE year_offset = 1 OR year_offset IS NULL;
 
--- A snapshot of anomaly_cells for those reports and the ones they are compared with, in a temporary
+-- anomaly_partners: the reports the scope's reports are compared with: of the same units (by the scope
+-- reports' own unit_name and division_code) and the year before (or a year unknown on either side).
+CREATE OR REPLACE TEMP TABLE anomaly_partners AS
+WITH scope_units AS (
+    SELECT DISTINCT 'name' AS kind, r.unit_name AS key, r.year
+    FROM reports AS r JOIN anomaly_scope AS s USING (report_id) WHERE r.unit_name IS NOT NULL
+    UNION
+    SELECT DISTINCT 'division' AS kind, r.division_code AS key, r.year
+    FROM reports AS r JOIN anomaly_scope AS s USING (report_id) WHERE r.division_code IS NOT NULL
+)
+SELECT DISTINCT report_id FROM (
+    SELECT r.report_id, r.year, u.year AS scope_year
+    FROM reports AS r JOIN scope_units AS u ON u.kind = 'name' AND u.key = r.unit_name
+    WHERE r.is_current
+    UNION ALL
+    SELECT r.report_id, r.year, u.year AS scope_year
+    FROM reports AS r JOIN scope_units AS u ON u.kind = 'division' AND u.key = r.division_code
+    WHERE r.is_current
+)
+WHERE scope_year IS NULL OR year IS NULL OR year = scope_year - 1;
+
+-- A snapshot of anomaly_cells for the scope's reports and their partners, in a temporary
 -- table of the same name: temporary objects are found before main ones, so while 99_anomalies.sql runs,
 -- every rule view reads this snapshot instead of evaluating the anomaly_cells view (over every fact) once
 -- per rule. 99_anomalies.sql drops it again; the views themselves are unchanged and read
 -- main.anomaly_cells in any other session.
 CREATE OR REPLACE TEMP TABLE anomaly_cells AS
 SELECT * FROM main.anomaly_cells
-WHERE report_id IN (SELECT report_id FROM anomaly_scope UNION SELECT report_id FROM anomaly_near);
+WHERE report_id IN (SELECT report_id FROM anomaly_scope UNION SELECT report_id FROM anomaly_partners);

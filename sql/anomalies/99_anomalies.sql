@@ -62,4 +62,5 @@ WHERE rule_code = 'near_duplicate' OR report_id IN (SELECT report_id FROM anomal
 DROP TABLE temp.anomaly_cells;  -- the snapshot of 98_anomaly_cells_snapshot.sql
 DROP TABLE temp.anomaly_scope;
 DROP TABLE temp.anomaly_near;
+DROP TABLE temp.anomaly_partners;
 DROP TABLE temp.anomaly_units;
