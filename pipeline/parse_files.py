@@ -43,8 +43,6 @@ BATCH = 200
 SIGNATURES_SCHEMA = pa.schema(
     [("report_id", pa.string()), ("year", pa.int32()), ("minhash", pa.list_(pa.uint64(), PERMUTATIONS))]
 )
-# One Parquet file per kind and batch: <shard_dir>/<kind>-<batch>.parquet, kind = the table it fills.
-SHARD_KINDS = ("reports", "facts", "parse_issues", "narrative_claims", "text_signatures")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ new file_name.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,7 +69,3 @@ class ParseRun:
         out = {rid: self.base.reports[rid].outcome for rid in self.plan.kept}
         out.update((s.report_id, s.outcome) for s in self.parsed)
         return out
-
-    def report_ids(self) -> Iterable[str]:
-        yield from self.plan.kept
-        yield from (s.report_id for s in self.parsed)

@@ -28,8 +28,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipeline.ledger import as_utc_naive
 from pipeline.outcome import Outcome
-from pipeline.store.rows import DUPLICATE_FILE, as_utc_naive
+from pipeline.store.rows import DUPLICATE_FILE
 from pipeline.store.schema import create_schema, sql_dir
 from pipeline.store.transaction import registered, transaction
 
@@ -60,31 +61,31 @@ def build_config() -> dict[str, str]:
 
 def derived_fingerprint() -> str:
     """sha256 of the SQL that derives tables from the loaded rows (rollups, anomalies, versions, views): when
-    it changed, an incremental build recomputes the derived tables for every year."""
+    it changed, an incremental build recomputes the derived tables for every report."""
     digest = hashlib.sha256()
-    for folder in ("divisions", "anomalies", "files", "views"):
-        for path in sorted((sql_dir() / folder).glob("*.sql")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    _hash_files(digest, [sql_dir() / folder for folder in ("divisions", "anomalies", "files", "views")])
     return digest.hexdigest()
 
 
 def fingerprint(overrides_file: Path | None) -> str:
     """sha256 over the code and data that decide the stored rows, and the overrides file's content."""
     digest = hashlib.sha256()
-    paths: list[Path] = []
-    for name in _FINGERPRINTED:
-        path = _PACKAGE / name
-        paths += (
-            sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-            if path.is_dir()
-            else [path]
-        )
-    paths += sorted((sql_dir() / "schema").glob("*.sql"))
-    for path in paths:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    _hash_files(digest, [_PACKAGE / name for name in _FINGERPRINTED] + [sql_dir() / "schema"])
     if overrides_file is not None and overrides_file.is_file():
         digest.update(b"overrides\0" + overrides_file.read_bytes())
     return digest.hexdigest()
+
+
+def _hash_files(digest: hashlib._Hash, places: list[Path]) -> None:
+    """Add each file's name and content to digest: a file, or every file below a folder, in path order."""
+    for place in places:
+        files = (
+            sorted(p for p in place.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            if place.is_dir()
+            else [place]
+        )
+        for path in files:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
 
 
 @dataclass(frozen=True)
@@ -206,11 +207,11 @@ def replace_rows(
         if table == "parse_issues":
             where += f" OR report_id IS NULL OR code = '{DUPLICATE_FILE}'"
         elif table == "text_signatures":
-            for memo in ("text_near_duplicates", "text_pair_checks"):
-                con.execute(
-                    f"DELETE FROM {memo} WHERE report_id IN (SELECT report_id FROM _drop) "
-                    "OR other_report_id IN (SELECT report_id FROM _drop)"
-                )
+            # text_near_duplicates is rewritten whole by the near-duplicate step; only the memo is pruned
+            con.execute(
+                "DELETE FROM text_pair_checks WHERE report_id IN (SELECT report_id FROM _drop) "
+                "OR other_report_id IN (SELECT report_id FROM _drop)"
+            )
         con.execute(f"DELETE FROM {table} WHERE {where}")
         if table in ("reports", "parse_issues") and moves.num_rows:
             skip = f" AND {table}.code <> '{DUPLICATE_FILE}'" if table == "parse_issues" else ""

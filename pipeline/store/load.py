@@ -19,10 +19,9 @@ import pyarrow as pa
 from pipeline.manifest import RawFile
 from pipeline.parsing.model import CELL_STATES, VALUE, Cell, ParsedReport
 from pipeline.store import rows
+from pipeline.store.rows import Entry
 from pipeline.store.taxonomy import known_cells
 from pipeline.store.transaction import registered, transaction
-
-Entry = tuple[RawFile, ParsedReport]
 
 _MAX_ABS_VALUE = Decimal(10) ** 14  # 20 digits of which 6 after the point
 _EMPTY_STATES = frozenset(CELL_STATES) - {VALUE}

@@ -8,11 +8,12 @@ shards (pipeline/shards.py), and the load_* functions of pipeline/store/load.py 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pyarrow as pa
 
 from pipeline.intake import Verdict
+from pipeline.ledger import as_utc_naive
 from pipeline.manifest import RawFile
 from pipeline.outcome import parse_detail
 from pipeline.parsing.model import ERROR, WARNING, ParsedReport
@@ -226,10 +227,3 @@ def claims_table(claims_by_report: Mapping[str, Iterable[Claim]]) -> pa.Table:
         for c in claims
     ]
     return pa.Table.from_pylist(rows, NARRATIVE_CLAIMS_SCHEMA)
-
-
-def as_utc_naive(moment: datetime) -> datetime:
-    # TIMESTAMP has no zone: store UTC. A naive datetime is taken to be UTC already.
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)
