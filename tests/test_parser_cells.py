@@ -279,3 +279,114 @@ def test_bars_with_nothing_between_are_fillers_and_bars_with_a_space_are_empty_c
     t4 = [(c.row_code, c.col_code, c.cell_state) for c in report.cells if c.table_code == "t4"]
     assert len(t4) == 15
     assert t4[0] == ("review", "upheld", BLANK) and t4[1] == ("review", "corrected", VALUE)
+
+
+T3_TAB_HEAD = (
+    "某镇2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t\t\t申请人情况\t\t\t\t\t\t\n"
+    "\t\t\t自然人\t法人或其他组织\t\t\t\t\t总计\n"
+    "\t\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t\n"
+)
+T3_TAB_TAIL = "四、政府信息公开行政复议、行政诉讼情况\n"
+
+
+def _row(report, row_code):
+    return {c.col_code: (c.cell_state, c.value) for c in report.cells if c.row_code == row_code}
+
+
+def test_tab_row_with_empty_fields_on_both_sides_is_placed_like_its_peers():
+    # 一、 leaves two empty fields for its merged label cells, as 二、 shows with all seven values. 三（三）4.
+    # slid from the third label field to the first (a converter lost the merged cells to its left) and its
+    # line was padded at the end, as in raw/003; 三（五）3. slid the same way and shows where its cells are.
+    text = (
+        T3_TAB_HEAD
+        + "一、本年新收政府信息公开申请数量\t\t\t\t\t2\t0\t1\t\t\n"
+        + "二、上年结转政府信息公开申请数量\t\t\t1\t0\t0\t0\t0\t0\t1\n"
+        + "4.保护第三方合法权益\t\t\t5\t0\t\t1\t\t\t\n"
+        + "3.要求提供公开出版物\t0\t0\t0\t0\t0\t0\t0\t\t\n"
+        + T3_TAB_TAIL
+    )
+    report = parse_report(text)
+    assert _row(report, "1") == {
+        "natural_person": (BLANK, None),
+        "commercial": (BLANK, None),
+        "research": (VALUE, Decimal(2)),
+        "social_welfare": (VALUE, Decimal(0)),
+        "legal_service": (VALUE, Decimal(1)),
+        "other_org": (BLANK, None),
+        "total": (BLANK, None),
+    }
+    assert _row(report, "3_3_4") == {
+        "natural_person": (BLANK, None),
+        "commercial": (BLANK, None),
+        "research": (VALUE, Decimal(5)),
+        "social_welfare": (VALUE, Decimal(0)),
+        "legal_service": (BLANK, None),
+        "other_org": (VALUE, Decimal(1)),
+        "total": (BLANK, None),
+    }
+
+
+def test_a_converter_that_leaves_one_field_for_merged_labels_is_read_by_its_own_rows():
+    # raw/003's geometry: 一、 and 二、 have one empty field after the label and one at the end of the line.
+    # Reading 一、 by the printed form's three label columns would shift every value one column left.
+    head = (
+        "某镇2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t\t申请人情况\t\t\t\t\t\t总计\t\n"
+        "\t\t自然人\t法人或其他组织\t\t\t\t\t\t\n"
+        "\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t\t\n"
+    )
+    text = (
+        head
+        + "一、本年新收政府信息公开申请数量\t\t\t3\t0\t0\t0\t0\t3\t\n"
+        + "二、上年结转政府信息公开申请数量\t\t1\t0\t0\t0\t0\t0\t1\t\n"
+        + T3_TAB_TAIL
+    )
+    report = parse_report(text)
+    assert _row(report, "1") == {
+        "natural_person": (BLANK, None),
+        "commercial": (VALUE, Decimal(3)),
+        "research": (VALUE, Decimal(0)),
+        "social_welfare": (VALUE, Decimal(0)),
+        "legal_service": (VALUE, Decimal(0)),
+        "other_org": (VALUE, Decimal(0)),
+        "total": (VALUE, Decimal(3)),
+    }
+
+
+def test_tab_row_with_empty_fields_on_both_sides_and_no_peer_stays_uncertain():
+    # No other row of its kind shows where the cells start: which empty field is not a cell is unknown.
+    text = T3_TAB_HEAD + "一、本年新收政府信息公开申请数量\t\t\t\t\t2\t0\t1\t\t\n" + T3_TAB_TAIL
+    report = parse_report(text)
+    assert _row(report, "1") == {}
+    assert any(i.code == "row_cells_uncertain" and i.source_line == 6 for i in report.issues)
+
+
+def test_table_two_row_with_empty_fields_on_both_sides_is_placed_under_its_headers():
+    # The 2019 form's 第二十条第（八）项 has two columns in a four-field grid: the headers say which.
+    text = (
+        "某镇2019年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+        "第二十条第（八）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t\n行政事业性收费\t\t3\t\n"
+        "第二十条第（九）项\t\t\t\n信息内容\t采购项目数量\t采购总金额\t\n政府集中采购\t5\t15\t\n"
+        "三、收到和处理政府信息公开申请情况\n"
+    )
+    report = parse_report(text)
+    fees = {c.col_code: (c.cell_state, c.value) for c in report.cells if c.row_code == "20_8_fees"}
+    assert list(fees.values()) == [(BLANK, None), (VALUE, Decimal(3))]
+
+
+def test_table_four_row_with_a_trailing_empty_field_is_placed_under_its_headers():
+    # Fifteen header fields and a sixteenth empty one on every line: the row's first and last fields are
+    # both empty, and only the headers say that the first is a cell (复议 结果维持) and the last is not.
+    text = (
+        "某镇2022年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n"
+        "行政复议\t\t\t\t\t行政诉讼" + "\t" * 10 + "\n"
+        "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t\t\n"
+        "\t\t\t\t\t" + "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t" * 2 + "\n"
+        "\t0\t\t\t\t0\t0\t\t0\t0\t0\t\t\t\t\t\n五、存在的主要问题及改进情况\n"
+    )
+    report = parse_report(text)
+    t4 = [(c.row_code, c.col_code, c.cell_state) for c in report.cells if c.table_code == "t4"]
+    assert len(t4) == 15
+    assert t4[0] == ("review", "upheld", BLANK) and t4[1] == ("review", "corrected", VALUE)
+    assert [s for _, _, s in t4[5:11]] == [VALUE, VALUE, BLANK, VALUE, VALUE, VALUE]

@@ -174,6 +174,96 @@ def _positional(label: Token, segment: Sequence[Token], width: int) -> list[Toke
     return cells if len(cells) == width else None
 
 
+def _line_fields(tokens: Sequence[Token], ti: int) -> tuple[int, int] | None:
+    """(start, end) of the tokens on token ti's line, when they are the line's fields one to one."""
+    line = tokens[ti].line
+    start = ti
+    while start and tokens[start - 1].line == line:
+        start -= 1
+    end = ti + 1
+    while end < len(tokens) and tokens[end].line == line:
+        end += 1
+    # a field split into parts (a number after its label) leaves more tokens than fields: positions lost
+    return (start, end) if end - start == tokens[ti].cells_on_line else None
+
+
+def _under_headers(tokens: Sequence[Token], start: int, end: int, at: int, width: int) -> list[Token] | None:
+    """The cells of a tab or '|' row (tokens[start:end], its label in field `at`, -1 for none) with
+    empty fields on both sides of its values, placed under the column headers above it.
+
+    A table's header lines stand above its rows with as many fields as they have ("信息内容 | 上一年项目数量
+    | 本年增/减 | " in table 二; the two header lines of table 四): a column header names the field under
+    it. Used only when the header lines right above (past rows of the same block) name exactly as many
+    fields right of the label as the row has cells, and every other field of the row is empty."""
+    n_fields = end - start
+    columns: set[int] = set()
+    i, seen_header = start, False
+    while i > 0 and tokens[i - 1].line >= tokens[start].line - 8:
+        head = _line_fields(tokens, i - 1)
+        if head is None or head[1] - head[0] != n_fields:
+            break
+        fields = tokens[head[0] : head[1]]
+        if any(t.kind == CELL for t in fields):
+            if seen_header:
+                break
+        else:
+            seen_header = True
+            columns.update(k for k in range(at + 1, n_fields) if fields[k].kind == TEXT)
+        i = head[0]
+    row = tokens[start:end]
+    if len(columns) != width or any(
+        row[k].kind != EMPTY for k in range(at + 1, n_fields) if k not in columns
+    ):
+        return None
+    return [row[k] for k in sorted(columns)]
+
+
+def _like_its_peers(
+    tokens: Sequence[Token],
+    found: Sequence[tuple[int, int]],
+    k: int,
+    depths: dict[str, int],
+    specs: Sequence[taxonomy.RowSpec],
+    width: int,
+) -> list[Token] | None:
+    """The cells of a tab or '|' row with empty fields on both sides of its values, placed like its peers.
+
+    How many empty fields a converter leaves for merged label cells, and whether it pads a row's end,
+    differs from document to document (raw/002, raw/003) but not within one table: rows whose labels
+    sit at the same depth of the form (一、, （一）, 1.) and in the same field of equally wide lines are
+    laid out alike. A peer whose values fill its first and last cell shows where the cells start. Used
+    only when every such peer agrees and every other field of the row is empty."""
+    own = _line_fields(tokens, found[k][1])
+    if own is None:
+        return None
+    start, end = own
+    ti = found[k][1]
+    at, n_fields, depth = ti - start, end - start, depths[specs[found[k][0]].row_code]
+    starts = set()
+    for j, (sj, tj) in enumerate(found):
+        if j == k or depths[specs[sj].row_code] != depth or tokens[tj].cells_on_line != n_fields:
+            continue
+        peer = _line_fields(tokens, tj)
+        if peer is None or tj - peer[0] != at:
+            continue
+        after = tokens[tj + 1 : peer[1]]
+        if any(t.kind == TEXT for t in after):
+            continue
+        filled = [i for i, t in enumerate(after) if t.kind == CELL]
+        if filled and filled[-1] - filled[0] == width - 1:
+            starts.add(at + 1 + filled[0])
+    if len(starts) != 1:
+        return None
+    first = starts.pop()
+    fields = tokens[start:end]
+    if any(t.kind != EMPTY for t in fields[at + 1 : first]) or any(
+        t.kind != EMPTY for t in fields[first + width :]
+    ):
+        return None
+    cells = list(fields[first : first + width])
+    return cells if len(cells) == width and not any(t.kind == TEXT for t in cells) else None
+
+
 @lru_cache(maxsize=64)
 def _row_slots(
     table_code: str, edition: str
@@ -277,6 +367,7 @@ def read_labelled_table(
     row_slots = _row_slots(table_code, edition)
     result = TableResult(table_code, edition)
     found = _find_labels(tokens, table_code, edition)
+    depths = taxonomy.label_depths(table_code, edition)
     result.rows_found = len(found)
     found_rows = {si for si, _ in found}
     last_line = tokens[-1].line if tokens else None
@@ -311,6 +402,11 @@ def read_labelled_table(
             # a complete line says where its gaps are, even at the end of a cut text (a line cut
             # mid-way never reaches the tables: see report._parse_lines)
             placed = _positional(label, segment, width)
+            if placed is None and label.cells_on_line > 1:
+                if depths is not None:
+                    placed = _like_its_peers(tokens, found, k, depths, specs, width)
+                elif (own := _line_fields(tokens, ti)) is not None:
+                    placed = _under_headers(tokens, own[0], own[1], ti - own[0], width)
         else:
             placed = None
         if placed is None:
@@ -388,6 +484,13 @@ def read_review_table(tokens: Sequence[Token], edition: str, at_document_end: bo
         rows = [r for r in by_line.values() if any(t.kind == CELL for t in r)]
         if len(rows) == 1 and all(v in rows[0] for v in values):
             placed = _trim_to_width(rows[0], len(slots))
+            own = _line_fields(tokens, tokens.index(rows[0][0]))
+            if (
+                placed is None
+                and own is not None
+                and not any(t.kind == TEXT for t in tokens[own[0] : own[1]])
+            ):
+                placed = _under_headers(tokens, own[0], own[1], -1, len(slots))
         elif not rows:
             placed = _cell_per_line_block(tokens, values, len(slots))
     if not values and tokens:

@@ -86,3 +86,18 @@ def all_codes() -> frozenset[tuple[str, str, str]]:
 def any_label_pattern(table_code: str) -> regex.Pattern:
     """One pattern matching wherever any row label of the table matches (a cheap first test)."""
     return regex.compile("|".join(f"(?:{p.pattern.pattern})" for p in label_patterns(table_code).values()))
+
+
+_NESTED_CODE = regex.compile(r"\d+(?:_\d+)*")
+
+
+@cache
+def label_depths(table_code: str, edition: str) -> dict[str, int] | None:
+    """For each row, how deep its own label sits in the form's nested labels, where the row codes say.
+
+    Table 三's codes are paths through the nested labels: '3_3_2' is 三、→（三）→2. (depth 2), '1' is 一、
+    (depth 0). None for a table whose codes are names (table 二)."""
+    specs = rows(table_code, edition)
+    if not specs or not all(_NESTED_CODE.fullmatch(s.row_code) for s in specs):
+        return None
+    return {s.row_code: s.row_code.count("_") for s in specs}
