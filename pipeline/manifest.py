@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -51,10 +52,13 @@ class RawScan:
     skipped: list[SkippedPath]  # sorted by file_name
 
 
+_HEX16 = re.compile(r"[0-9a-f]{16}")
+
+
 def report_id_for(sha256: str) -> str:
     """The report's stable id: the first 16 hex characters of its content's sha256."""
     digest = sha256.strip().lower()
-    if len(digest) < 16 or any(c not in "0123456789abcdef" for c in digest[:16]):
+    if not _HEX16.match(digest):
         raise ValueError(f"not a sha256 hex digest: {sha256!r}")
     return digest[:16]
 

@@ -27,6 +27,8 @@ MIN_SHORT = 2
 
 
 def _ethnic_tail(stem: str, with_zu_only: bool) -> str | None:
+    if with_zu_only and not stem.endswith("族"):
+        return None  # every tail then ends in 族: most of the 40,000 township names stop here
     for e in _ETHNIC:
         tails = (e + "族",) if with_zu_only or len(e) == 1 else (e + "族", e)
         for tail in tails:
