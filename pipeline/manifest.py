@@ -66,7 +66,7 @@ def report_id_for(sha256: str) -> str:
 def display_name(rel: PurePosixPath) -> str:
     """The relative path as text that any database can store: a name that is not valid UTF-8 (e.g. GBK
     bytes from a zip made on Chinese Windows) keeps its undecodable bytes as \\xNN escapes."""
-    return os.fsencode(rel.as_posix()).decode("utf-8", errors="backslashreplace")
+    return _display(rel.as_posix())
 
 
 def scan_raw_folder(raw_dir: Path) -> list[RawFile]:
@@ -92,14 +92,15 @@ def scan_raw(raw_dir: Path, known: Mapping[str, tuple[int, int, str]] | None = N
         raise NotADirectoryError(f"raw folder not found or not a directory: {raw_dir}")
     found: list[RawFile] = []
     skipped: list[SkippedPath] = []
-    for rel, reason in _walk(raw_dir, raw_dir.resolve(), PurePosixPath()):
-        name = display_name(rel)
+    known = known or {}
+    for rel, entry_path, reason in _walk(raw_dir, raw_dir.resolve(), ""):
+        name = _display(rel)
         if reason is not None:
             skipped.append(SkippedPath(name, reason))
             continue
-        path = raw_dir.joinpath(*rel.parts)
+        path = raw_dir / rel
         try:
-            sha256, size, modified_ns = _hash_file(path, (known or {}).get(name))
+            sha256, size, modified_ns = _hash_file(entry_path, known.get(name))
         except FileNotFoundError:
             continue  # removed between the listing and the read: not in the folder any more
         except OSError as exc:
@@ -114,29 +115,35 @@ def scan_raw(raw_dir: Path, known: Mapping[str, tuple[int, int, str]] | None = N
 def list_raw_files(raw_dir: Path) -> list[PurePosixPath]:
     """The report files below raw_dir as relative paths, without hashing: the files scan_raw_folder reads."""
     raw_dir = Path(raw_dir)
-    return [rel for rel, reason in _walk(raw_dir, raw_dir.resolve(), PurePosixPath()) if reason is None]
+    return [PurePosixPath(rel) for rel, _, reason in _walk(raw_dir, raw_dir.resolve(), "") if reason is None]
 
 
-def _walk(directory: Path, root: Path, rel_dir: PurePosixPath) -> Iterator[tuple[PurePosixPath, str | None]]:
-    """(relative path, None) for a file to read, (relative path, reason) for a path seen and not read."""
+def _display(rel: str) -> str:
+    # display_name of the walk's '/'-joined text (no PurePosixPath per file: a scan makes 100,000s)
+    return os.fsencode(rel).decode("utf-8", errors="backslashreplace")
+
+
+def _walk(directory: str | Path, root: Path, rel_dir: str) -> Iterator[tuple[str, str, str | None]]:
+    """(relative path, path, None) for a file to read, (relative path, path, reason) for a path seen and not
+    read. Relative paths are '/'-joined text ("" is the top): plain strings keep a large scan cheap."""
     with os.scandir(directory) as it:
         entries = sorted(it, key=lambda e: e.name)
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        rel = rel_dir / entry.name
-        if not rel_dir.parts and _skipped_top_level(entry.name):
+        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        if not rel_dir and _skipped_top_level(entry.name):
             continue
         if entry.is_symlink():
             reason = _link_reason(Path(entry.path), root)
             if reason != _SCANNED_IN_PLACE:
-                yield rel, reason
+                yield rel, entry.path, reason
         elif entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path), root, rel)
+            yield from _walk(entry.path, root, rel)
         elif entry.is_file(follow_symlinks=False):
-            yield rel, None
+            yield rel, entry.path, None
         else:
-            yield rel, "Not a regular file (a pipe, socket or device): not read."
+            yield rel, entry.path, "Not a regular file (a pipe, socket or device): not read."
 
 
 _SCANNED_IN_PLACE = "a link to a folder inside the raw folder"
@@ -161,7 +168,7 @@ def _link_reason(link: Path, root: Path) -> str | None:
     return None
 
 
-def _hash_file(path: Path, known: tuple[int, int, str] | None = None) -> tuple[str, int, int]:
+def _hash_file(path: str | Path, known: tuple[int, int, str] | None = None) -> tuple[str, int, int]:
     if known is not None:
         st = os.stat(path)
         if stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns // 1000) == known[:2]:
