@@ -383,11 +383,15 @@ def files_table(
     records = ledger_records(file_intake, parsed_reports.outcomes(), history, report_db.ingested_at)
     with report_db.staging_connection() as con:
         rows = load_files(con, records)
-        was = dict(con.execute("SELECT report_id, is_current FROM reports").fetchall())
+        con.execute("CREATE OR REPLACE TEMP TABLE _was_current AS SELECT report_id, is_current FROM reports")
         mark_superseded(con)
         # a report that became (or stopped being) current changes its area's rollups and its anomalies
-        now = con.execute("SELECT report_id, is_current FROM reports").fetchall()
-        record_changes(con, "current", [rid for rid, current in now if was.get(rid) != current])
+        flipped = con.execute(
+            "SELECT report_id FROM reports JOIN _was_current AS w USING (report_id) "
+            "WHERE reports.is_current IS DISTINCT FROM w.is_current"
+        ).fetchall()
+        con.execute("DROP TABLE _was_current")
+        record_changes(con, "current", [rid for (rid,) in flipped])
         by_status = dict(con.execute("SELECT status, count(*) FROM files GROUP BY 1 ORDER BY 1").fetchall())
     report_db.mark_written("files")
     return dg.MaterializeResult(
