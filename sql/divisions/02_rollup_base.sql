@@ -1,6 +1,7 @@
--- rollup_base (temporary, per build): the additive pieces of the rollup tables, per finest area (province,
--- city, county), year, rollup_level and cell. The same counts as report_cells gives, without expanding it
--- to one row per report and cell:
+-- rollup_base (temporary, per build): the additive pieces of the rollup tables, per finest area, year,
+-- rollup_level and cell. The area is the report's county; for a report above county level, its city, else
+-- its province: county_code, city_code or province_code holds it, the other two are NULL. The same counts
+-- as report_cells gives, without expanding it to one row per report and cell:
 --   value          SUM of the cells that hold a number (NULL when none)
 --   with_value     reports that gave a number for the cell
 --   without_value  reports that should have the cell (the taxonomy cells of their edition, of every edition
@@ -24,9 +25,9 @@ WITH placed AS (
             WHEN 'department' THEN 'department'
             ELSE 'government'
         END AS rollup_level,
-        county_code,
-        city_code,
-        province_code
+        CASE WHEN county_code IS NOT NULL THEN 'county' WHEN city_code IS NOT NULL THEN 'city' ELSE 'province' END
+            AS area_level,
+        coalesce(county_code, city_code, province_code) AS area_code
     FROM reports
     WHERE province_code IS NOT NULL
       AND unit_level IS NOT NULL
@@ -44,41 +45,59 @@ WITH placed AS (
               WHERE s.province_code = reports.province_code AND s.year IS NOT DISTINCT FROM reports.year)
       END
 ),
+-- Grouping keys are few and narrow (an area, a cell number): at county level most places have one or two
+-- reports, so the one aggregation below has almost as many groups as input rows (9 million at 100,000
+-- reports), and its memory is what decides whether it runs in RAM or spills.
+cells AS (
+    -- each taxonomy cell once, numbered, with the editions that have it
+    SELECT table_code, row_code, col_code, min(sort_order) AS cell_no,
+           list_distinct(flatten(list(string_split(formats, '|')))) AS editions
+    FROM taxonomy
+    GROUP BY table_code, row_code, col_code
+),
 edition_cells AS (
     -- the cells a report of each edition should have; edition NULL (unknown): every cell of any edition
-    SELECT DISTINCT unnest(string_split(formats, '|')) AS format_edition, table_code, row_code, col_code
-    FROM taxonomy
+    SELECT DISTINCT unnest(editions) AS format_edition, cell_no FROM cells
     UNION ALL
-    SELECT DISTINCT NULL AS format_edition, table_code, row_code, col_code FROM taxonomy
+    SELECT NULL AS format_edition, cell_no FROM cells
 ),
-expected AS (
-    SELECT p.province_code, p.city_code, p.county_code, p.year, p.rollup_level,
-           c.table_code, c.row_code, c.col_code, count(*) AS expected
-    FROM placed AS p
-    JOIN edition_cells AS c ON c.format_edition IS NOT DISTINCT FROM p.format_edition
+-- the reports of each place and edition, counted: a place should have each cell of the edition that many
+-- times, so the expected cells need no row per report and cell
+place_editions AS (
+    SELECT area_level, area_code, year, rollup_level, format_edition, count(*) AS reports
+    FROM placed
     GROUP BY ALL
 ),
-present AS (
-    SELECT p.province_code, p.city_code, p.county_code, p.year, p.rollup_level,
-           f.table_code, f.row_code, f.col_code,
-           sum(f.value) FILTER (WHERE f.cell_state = 'value') AS value,
-           count(*) FILTER (WHERE f.cell_state = 'value') AS with_value,
-           count(*) FILTER (WHERE c.table_code IS NULL) AS unexpected
+pieces AS (
+    SELECT p.area_level, p.area_code, p.year, p.rollup_level, c.cell_no,
+           NULL::DECIMAL(20, 6) AS value, 0 AS with_value, p.reports AS expected, 0 AS unexpected
+    FROM place_editions AS p
+    JOIN edition_cells AS c ON c.format_edition IS NOT DISTINCT FROM p.format_edition
+    UNION ALL
+    -- (facts hold taxonomy cells only: the store refuses others, see check_cells)
+    SELECT p.area_level, p.area_code, p.year, p.rollup_level, c.cell_no,
+           CASE WHEN f.cell_state = 'value' THEN f.value END AS value,
+           CASE WHEN f.cell_state = 'value' THEN 1 ELSE 0 END AS with_value,
+           0 AS expected,
+           CASE WHEN p.format_edition IS NULL OR list_contains(c.editions, p.format_edition) THEN 0 ELSE 1 END
+               AS unexpected
     FROM facts AS f
     JOIN placed AS p USING (report_id)
-    LEFT JOIN edition_cells AS c
-        ON c.format_edition IS NOT DISTINCT FROM p.format_edition
-       AND c.table_code = f.table_code AND c.row_code = f.row_code AND c.col_code = f.col_code
-    GROUP BY ALL
+    JOIN cells AS c USING (table_code, row_code, col_code)
+),
+summed AS (
+    SELECT
+        area_level, area_code, year, rollup_level, cell_no,
+        sum(value) AS value,
+        CAST(sum(with_value) AS BIGINT) AS with_value,
+        CAST(sum(expected) + sum(unexpected) - sum(with_value) AS BIGINT) AS without_value
+    FROM pieces
+    GROUP BY area_level, area_code, year, rollup_level, cell_no
 )
 SELECT
-    province_code, city_code, county_code, year, rollup_level, table_code, row_code, col_code,
-    sum(value) AS value,
-    CAST(sum(with_value) AS BIGINT) AS with_value,
-    CAST(sum(expected) + sum(unexpected) - sum(with_value) AS BIGINT) AS without_value
-FROM (
-    SELECT *, NULL::DECIMAL(20, 6) AS value, 0 AS with_value, 0 AS unexpected FROM expected
-    UNION ALL BY NAME
-    SELECT *, 0 AS expected FROM present
-)
-GROUP BY ALL;
+    CASE WHEN s.area_level = 'province' THEN s.area_code END AS province_code,
+    CASE WHEN s.area_level = 'city' THEN s.area_code END AS city_code,
+    CASE WHEN s.area_level = 'county' THEN s.area_code END AS county_code,
+    s.year, s.rollup_level, c.table_code, c.row_code, c.col_code, s.value, s.with_value, s.without_value
+FROM summed AS s
+JOIN cells AS c USING (cell_no);

@@ -32,6 +32,8 @@ WHERE EXISTS (
 );
 
 INSERT INTO rollup_county
+-- rollup_base (02_rollup_base.sql: the same counts as report_cells gives) has one row per county, year,
+-- rollup_level and cell already: no aggregation left to do
 SELECT
     county_code,
     year,
@@ -39,11 +41,10 @@ SELECT
     row_code,
     col_code,
     rollup_level AS unit_level,
-    sum(value) AS value,
-    CAST(sum(with_value) AS BIGINT) AS reports,
-    CAST(sum(without_value) AS BIGINT) AS reports_without_value
-FROM rollup_base  -- 02_rollup_base.sql: the same counts as report_cells gives
+    value,
+    with_value AS reports,
+    without_value AS reports_without_value
+FROM rollup_base
 WHERE county_code IS NOT NULL
-GROUP BY county_code, year, table_code, row_code, col_code, rollup_level
 -- in year order: a query for one year reads mostly that year's row groups
 ORDER BY year, county_code, table_code, row_code, col_code, rollup_level;

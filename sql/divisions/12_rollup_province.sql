@@ -51,7 +51,7 @@ FROM (
     SELECT province_code, year, table_code, row_code, col_code, rollup_level AS unit_level, value,
            with_value AS reports, without_value AS reports_without_value
     FROM rollup_base
-    WHERE county_code IS NULL AND city_code IS NULL AND province_code IS NOT NULL
+    WHERE province_code IS NOT NULL
 )
 GROUP BY province_code, year, table_code, row_code, col_code, unit_level
 -- in year order: a query for one year reads mostly that year's row groups
