@@ -6,6 +6,8 @@ remembers the source line of the HTML element it came from, for provenance.
 
 from __future__ import annotations
 
+from itertools import repeat
+
 import lxml.html
 from lxml import etree
 
@@ -61,36 +63,52 @@ def _spans(cell: etree._Element) -> tuple[int, int]:
     return min(rowspan, 100), min(colspan, 50)
 
 
-# Compiled once: element.xpath(...) compiles its expression on every call, once per table row here.
+# Compiled once: element.xpath(...) compiles its expression on every call.
 _ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
-_CELLS = etree.XPath("./td | ./th")
+_CELL_TAGS = ("td", "th")
 
 
 def _table_lines(table: etree._Element) -> list[tuple[str, int]]:
-    grid: dict[tuple[int, int], str] = {}
+    # grid[r][c]: the text of each grid position filled so far, one dict per row (rows a rowspan reaches
+    # past the last <tr> included: they count for the width, like the rows written)
+    grid: list[dict[int, str]] = []
     row_lines: list[int] = []
+    width = 0
     for r, tr in enumerate(_ROWS(table)):
         row_lines.append(tr.sourceline or 0)
+        if r == len(grid):
+            grid.append({})
+        row = grid[r]
         c = 0
-        for cell in _CELLS(tr):
-            while (r, c) in grid:
+        for cell in tr:  # the <td> and <th> children: a loop is cheaper than an XPath call per row
+            if cell.tag not in _CELL_TAGS:
+                continue
+            while c in row:
                 c += 1
             rowspan, colspan = _spans(cell)
             # a spanned cell holds its text once, in its top-left position, like the text layouts
-            grid[(r, c)] = _cell_text(cell)
+            row[c] = _cell_text(cell)
             if rowspan > 1 or colspan > 1:
-                for dr in range(rowspan):
-                    for dc in range(colspan):
-                        if dr or dc:
-                            grid[(r + dr, c + dc)] = SPANNED
+                _mark_spanned(grid, r, c, rowspan, colspan)
             c += colspan
-    if not grid:
+            width = max(width, c)
+    if not width:  # no cell at all
         return []
-    width = max(col for _, col in grid) + 1
-    out = []
-    for r, line in enumerate(row_lines):
-        out.append(("\t".join([grid.get((r, col), SPANNED) for col in range(width)]), line))
-    return out
+    return [
+        ("\t".join(map(row.get, range(width), repeat(SPANNED, width))), line)
+        for row, line in zip(grid, row_lines, strict=False)  # rows past the last <tr> are not written
+    ]
+
+
+def _mark_spanned(grid: list[dict[int, str]], r: int, c: int, rowspan: int, colspan: int) -> None:
+    """Mark the positions a cell at (r, c) covers beyond its own as SPANNED."""
+    while len(grid) < r + rowspan:
+        grid.append({})
+    for dr in range(rowspan):
+        row = grid[r + dr]
+        for dc in range(colspan):
+            if dr or dc:
+                row[c + dc] = SPANNED
 
 
 def html_to_lines(text: str) -> tuple[list[str], list[int]]:

@@ -39,13 +39,12 @@ class Region:
 def find_headings(lines: list[str]) -> dict[str, int]:
     """0-based line index of each section heading found, first occurrence in document order."""
     found: dict[str, int] = {}
-    for idx, line in enumerate(lines):
-        # every heading ends in 情况 or names 存在的主要问题: a cheap test before the patterns. Tested on the
-        # line as written first, which spares squashing most lines: no other character normalises to 情
-        # or 问, so a line without either cannot squash to a text holding 情况 or 问题.
-        if "情" not in line and "问" not in line:
-            continue
-        text = squash(line)
+    # every heading ends in 情况 or names 存在的主要问题: a cheap test before the patterns. Tested on the
+    # line as written first (in one comprehension over all lines), which spares squashing most lines: no
+    # other character normalises to 情 or 问, so a line without either cannot squash to 情况 or 问题.
+    candidates = [idx for idx, line in enumerate(lines) if "情" in line or "问" in line]
+    for idx in candidates:
+        text = squash(lines[idx])
         if not text or len(text) > _MAX_HEADING or ("情况" not in text and "问题" not in text):
             continue
         for key in ORDER:

@@ -9,6 +9,7 @@ into a neighbouring column.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,19 +48,13 @@ class TableResult:
     rows_found: int = 0
 
 
-# Token texts repeat heavily within and across reports (headers, labels): the per-text answers of the
-# pattern searches below are cached. Bounded, so memory stays flat on any corpus.
-@lru_cache(maxsize=1 << 16)
-def _edition_marks(table_code: str, text: str) -> frozenset[str]:
-    """The editions whose markers appear in one text of the table."""
-    markers = _EDITION_MARKERS.get(table_code, {})
-    return frozenset(ed for ed, pat in markers.items() if pat.search(text))
-
-
 def detect_edition(table_code: str, tokens: Sequence[Token]) -> str | None:
     """The format edition the table's own headers or rows show, or None when they do not say."""
-    marks = {_edition_marks(table_code, t.text) for t in tokens if t.kind == TEXT}
-    seen = set().union(*marks)
+    markers = _EDITION_MARKERS.get(table_code, {})
+    # One search per edition over all the table's texts, joined by line breaks: a marker is plain words,
+    # never a line break, so it is found in the joined text exactly where it is in one of the texts.
+    joined = "\n".join([t.text for t in tokens if t.kind == TEXT]) if markers else ""
+    seen = {ed for ed, pat in markers.items() if pat.search(joined)}
     if table_code == "t3" and not seen and _other_handling_has_values(tokens):
         seen = {"2019"}
     return seen.pop() if len(seen) == 1 else None
@@ -105,16 +100,19 @@ def _generic_rows(table_code: str, edition: str) -> tuple[bool, ...]:
     )
 
 
-def _find_labels(tokens: Sequence[Token], table_code: str, edition: str) -> list[tuple[int, int]]:
-    """(spec index, token index) of each row label found, in order; a row is found at most once."""
+def _find_labels(
+    tokens: Sequence[Token], text_at: Sequence[int], table_code: str, edition: str
+) -> list[tuple[int, int]]:
+    """(spec index, token index) of each row label found, in order; a row is found at most once.
+    text_at: the indexes of the TEXT tokens, the only ones a label can be."""
     n_specs = len(taxonomy.rows(table_code, edition))
     generic = _generic_rows(table_code, edition)
     found: list[tuple[int, int]] = []
     expected = 0
-    for ti, tok in enumerate(tokens):
-        if tok.kind != TEXT or expected >= n_specs:
-            continue
-        for si in _label_matches(table_code, edition, tok.text):
+    for ti in text_at:
+        if expected >= n_specs:
+            break
+        for si in _label_matches(table_code, edition, tokens[ti].text):
             # Short labels such as "总计" or "其他" also head columns: accept them only where expected.
             if si < expected or (generic[si] and si > expected + 1):
                 continue
@@ -347,16 +345,21 @@ def _read_cut_row(
     return cells, issues
 
 
-def _segment(tokens: Sequence[Token], start: int, stop: int) -> tuple[list[Token], list[Token]]:
-    """(tokens[start:stop] cut before the first sentence, the CELL tokens among them): one pass for both."""
-    values: list[Token] = []
-    for i in range(start, stop):
-        tok = tokens[i]
-        if tok.kind == CELL:
-            values.append(tok)
-        elif tok.kind == TEXT and _SENTENCE.search(tok.text):
-            return list(tokens[start:i]), values
-    return list(tokens[start:stop]), values
+@lru_cache(maxsize=1 << 16)  # the texts of a table (labels, headers) repeat across reports
+def _is_sentence(text: str) -> bool:
+    return _SENTENCE.search(text) is not None
+
+
+def _segment(
+    tokens: Sequence[Token], start: int, stop: int, sentences: Sequence[int]
+) -> tuple[list[Token], list[Token]]:
+    """(tokens[start:stop] cut before the first sentence, the CELL tokens among them).
+    sentences: the indexes of the TEXT tokens that are sentences, ascending."""
+    k = bisect_left(sentences, start)
+    if k < len(sentences) and sentences[k] < stop:
+        stop = sentences[k]
+    segment = list(tokens[start:stop])
+    return segment, [t for t in segment if t.kind == CELL]
 
 
 def read_labelled_table(
@@ -366,7 +369,10 @@ def read_labelled_table(
     specs = taxonomy.rows(table_code, edition)
     row_slots = _row_slots(table_code, edition)
     result = TableResult(table_code, edition)
-    found = _find_labels(tokens, table_code, edition)
+    # the TEXT tokens, found once: labels and sentences are looked for among them only
+    text_at = [i for i, t in enumerate(tokens) if t.kind == TEXT]
+    found = _find_labels(tokens, text_at, table_code, edition)
+    sentences = [i for i in text_at if _is_sentence(tokens[i].text)]
     depths = taxonomy.label_depths(table_code, edition)
     result.rows_found = len(found)
     found_rows = {si for si, _ in found}
@@ -375,7 +381,7 @@ def read_labelled_table(
         spec = specs[si]
         label = tokens[ti]
         stop = found[k + 1][1] if k + 1 < len(found) else len(tokens)
-        segment, values = _segment(tokens, ti + 1, stop)
+        segment, values = _segment(tokens, ti + 1, stop, sentences)
         # a text after the row's cells (the next label, even cut short) shows the row itself is complete
         reaches_end = (
             k + 1 == len(found)

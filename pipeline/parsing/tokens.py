@@ -110,9 +110,16 @@ def _line_tokens(line: str) -> tuple[tuple[str, str, str, int, bool], ...]:
         if not cell:
             out.append((EMPTY, "", "", n_cells, explicit))
             continue
-        for part, kind in _split_cell(cell):
-            out.append((kind, squash(part), part, n_cells, explicit))
+        for kind, text, part in _cell_parts(cell):
+            out.append((kind, text, part, n_cells, explicit))
     return tuple(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def _cell_parts(cell: str) -> tuple[tuple[str, str, str], ...]:
+    """(kind, squashed text, text as written) of each part of one cell. Cached apart from the lines: a
+    tab or '|' row with its numbers is often new, its cells ("0", "12", its label) seldom are."""
+    return tuple((kind, squash(part), part) for part, kind in _split_cell(cell))
 
 
 # Token(...) goes through the NamedTuple's keyword-handling __new__; tuple.__new__ builds the same tuple at
