@@ -75,6 +75,29 @@ FROM (
 -- report's edition has in that table (taxonomy), with the fact when there is one. cell_state is 'value',
 -- 'blank', 'na', or 'missing' (not read: no fact). A table of which no cell was loaded is not here: the
 -- missing_table rule reports it, once, instead of every rule on it reporting every cell.
+-- anomaly_read_cells: the part of anomaly_cells that facts hold: facts joined to their reports and to their
+-- edition's taxonomy. Both are small, so they are the hash joins' build sides and the facts stream through:
+-- memory does not grow with the facts. (The edition is a filter, not a join key: a key shared by reports
+-- and taxonomy lets the optimizer join those two first, into a build side of every report times every
+-- cell, 23 million rows at 100,000 reports. A view, not a CTE of anomaly_cells: read twice there, a CTE
+-- would be materialised whole.)
+CREATE OR REPLACE VIEW anomaly_read_cells AS
+SELECT
+    f.report_id,
+    r.year,
+    r.edition,
+    t.table_code,
+    t.row_code,
+    t.col_code,
+    f.value,
+    f.cell_state,
+    t.unit,
+    t.sort_order
+FROM facts AS f
+JOIN anomaly_reports AS r ON r.report_id = f.report_id
+JOIN taxonomy AS t ON t.table_code = f.table_code AND t.row_code = f.row_code AND t.col_code = f.col_code
+WHERE list_contains(string_split(t.formats, '|'), r.edition);
+
 CREATE OR REPLACE VIEW anomaly_cells AS
 WITH taxonomy_edition AS (
     SELECT
@@ -86,25 +109,40 @@ WITH taxonomy_edition AS (
         sort_order
     FROM taxonomy
 ),
-present AS (
-    SELECT DISTINCT report_id, table_code FROM facts
+-- The tables (of a report, with at least one fact) that lack some cell of their edition: only they have
+-- 'missing' cells, and they are few, so only their facts are looked up one by one.
+incomplete AS (
+    SELECT p.report_id, p.table_code, r.year, r.edition
+    FROM (SELECT report_id, table_code FROM facts GROUP BY report_id, table_code) AS p
+    JOIN anomaly_reports AS r ON r.report_id = p.report_id
+    JOIN (SELECT edition, table_code, count(*) AS cells FROM taxonomy_edition GROUP BY ALL) AS e
+        ON e.edition = r.edition AND e.table_code = p.table_code
+    LEFT JOIN (SELECT report_id, table_code, count(*) AS n FROM anomaly_read_cells GROUP BY ALL) AS c
+        ON c.report_id = p.report_id AND c.table_code = p.table_code
+    WHERE coalesce(c.n, 0) < e.cells
+),
+incomplete_facts AS (
+    SELECT f.report_id, f.table_code, f.row_code, f.col_code
+    FROM facts AS f
+    SEMI JOIN incomplete AS i ON i.report_id = f.report_id AND i.table_code = f.table_code
 )
+SELECT * FROM anomaly_read_cells
+UNION ALL
 SELECT
-    p.report_id,
-    r.year,
-    r.edition,
+    i.report_id,
+    i.year,
+    i.edition,
     t.table_code,
     t.row_code,
     t.col_code,
-    f.value,
-    coalesce(f.cell_state, 'missing') AS cell_state,
+    NULL::DECIMAL(20, 6) AS value,
+    'missing' AS cell_state,
     t.unit,
     t.sort_order
-FROM present AS p
-JOIN anomaly_reports AS r ON r.report_id = p.report_id
-JOIN taxonomy_edition AS t ON t.table_code = p.table_code AND t.edition = r.edition
-LEFT JOIN facts AS f
-    ON f.report_id = p.report_id
+FROM incomplete AS i
+JOIN taxonomy_edition AS t ON t.edition = i.edition AND t.table_code = i.table_code
+ANTI JOIN incomplete_facts AS f
+    ON f.report_id = i.report_id
     AND f.table_code = t.table_code AND f.row_code = t.row_code AND f.col_code = t.col_code;
 
 -- anomaly_report_pairs: each report with the report of the same unit for the year before, when both are
