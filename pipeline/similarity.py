@@ -19,6 +19,8 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import polars as pl
@@ -69,11 +71,50 @@ def signature(text: str) -> np.ndarray | None:
     if len(text) < MIN_TEXT:
         return None
     clauses = {_DIGITS.sub("#", c) for c in _CLAUSE.split(text) if len(c) >= 4}
-    if not clauses:
+    return _minhash(np.fromiter((zlib.crc32(c.encode("utf-8")) for c in clauses), np.uint64, len(clauses)))
+
+
+def lines_signature(lines: list[str]) -> np.ndarray | None:
+    """signature(comparable_lines(lines)), line by line: lines repeat across reports (table rows, the
+    sentences of a template), so each distinct line is squashed and its clauses hashed once. The same:
+    a line break ends a clause, so the text's clauses are its lines' clauses."""
+    distinct = list(dict.fromkeys(lines))  # a report repeats lines ("0", table rows) too
+    measured = [_line_clauses(line) for line in distinct]
+    if _length(measured) < MIN_TEXT and _length([_line_clauses(line) for line in lines]) < MIN_TEXT:
+        return None  # the first test is enough unless the text is short: repeated lines count too
+    # a clause in two lines is hashed twice: the minimum is the same
+    return _minhash(np.fromiter(chain.from_iterable(hashes for _, hashes in measured), np.uint64))
+
+
+def _length(measured: list[tuple[int, tuple[int, ...]]]) -> int:
+    """len(comparable_lines(...)) of the lines so measured: the non-empty ones, joined by line breaks."""
+    sizes = [size for size, _ in measured if size]
+    return sum(sizes) + len(sizes) - 1
+
+
+@lru_cache(maxsize=1 << 16)  # bounded: memory stays flat on any corpus
+def _line_clauses(line: str) -> tuple[int, tuple[int, ...]]:
+    """(length of the squashed line, the CRC-32 of each of its clauses as signature hashes them)."""
+    text = squash(line)
+    kept = [c for c in _CLAUSE.split(text) if len(c) >= 4]
+    # digits masked in one pass over the clauses joined by line breaks, which no clause holds
+    masked = _DIGITS.sub("#", "\n".join(kept)).split("\n") if kept else []
+    return len(text), tuple({zlib.crc32(c.encode("utf-8")) for c in masked})
+
+
+def _minhash(hashes: np.ndarray) -> np.ndarray:
+    """The minimum of each permutation over the clause hashes. (a*h + b) wraps at 2**64 as it always
+    did; its remainder mod the Mersenne prime 2**61-1 is taken with shifts and adds, exactly as % would."""
+    if not len(hashes):
         return np.full(PERMUTATIONS, _MAX_HASH, dtype=np.uint64)
-    hashes = np.fromiter((zlib.crc32(c.encode("utf-8")) for c in clauses), np.uint64, len(clauses))
-    with np.errstate(over="ignore"):
-        permuted = (np.outer(hashes, _PERM_A) + _PERM_B) % _MERSENNE & _MAX_HASH
+    permuted = np.multiply.outer(hashes, _PERM_A)
+    permuted += _PERM_B
+    high = permuted >> np.uint64(61)
+    permuted &= _MERSENNE
+    permuted += high  # x = high * 2**61 + low ≡ high + low, which is below 2 * (2**61-1)
+    if permuted.max() >= _MERSENNE:  # (almost never)
+        permuted = np.where(permuted >= _MERSENNE, permuted - _MERSENNE, permuted)
+    permuted &= _MAX_HASH
     return permuted.min(axis=0)
 
 

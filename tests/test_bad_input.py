@@ -322,13 +322,13 @@ def test_a_huge_file_is_neither_read_into_memory_nor_parsed(tmp_path, monkeypatc
     assert [v.status for v in verdicts] == [None, "too_large"]
 
     parsed: list[str] = []
-    real_parse = parse_files_module.parse_report
+    real_parse = parse_files_module.parse_report_and_lines
 
-    def parse_report(data, file_name=""):
+    def parse_report_and_lines(data, file_name=""):
         parsed.append(file_name)
         return real_parse(data, file_name)
 
-    monkeypatch.setattr(parse_files_module, "parse_report", parse_report)
+    monkeypatch.setattr(parse_files_module, "parse_report_and_lines", parse_report_and_lines)
     settings = PipelineSettings(raw_dir=str(raw), db_path=str(tmp_path / "report.duckdb"))
     result = dg.materialize(
         [*ASSETS, *CHECKS],

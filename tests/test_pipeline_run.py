@@ -150,15 +150,15 @@ def test_rerun_replaces_the_database(raw_dir, db_path, tmp_path):
 
 
 def test_a_parser_crash_on_one_file_does_not_stop_the_run(raw_dir, db_path, tmp_path, monkeypatch):
-    real_parse = parse_files_module.parse_report
+    real_parse = parse_files_module.parse_report_and_lines
     broken = SEED_FILES[2].name
 
-    def parse_report(data, file_name=""):
+    def parse_report_and_lines(data, file_name=""):
         if file_name == broken:
             raise RuntimeError("simulated parser bug")
         return real_parse(data, file_name)
 
-    monkeypatch.setattr(parse_files_module, "parse_report", parse_report)
+    monkeypatch.setattr(parse_files_module, "parse_report_and_lines", parse_report_and_lines)
 
     result = run_job(raw_dir, db_path, tmp_path)
 
@@ -182,16 +182,16 @@ def test_a_parser_crash_on_one_file_does_not_stop_the_run(raw_dir, db_path, tmp_
 def test_a_result_breaking_the_contract_becomes_a_failed_report(raw_dir, db_path, tmp_path, monkeypatch):
     from dataclasses import replace
 
-    real_parse = parse_files_module.parse_report
+    real_parse = parse_files_module.parse_report_and_lines
     broken = SEED_FILES[0].name
 
-    def parse_report(data, file_name=""):
-        report = real_parse(data, file_name)
+    def parse_report_and_lines(data, file_name=""):
+        report, *read = real_parse(data, file_name)
         if file_name == broken:
             report.cells[0] = replace(report.cells[0], row_code="no_such_row")
-        return report
+        return (report, *read)
 
-    monkeypatch.setattr(parse_files_module, "parse_report", parse_report)
+    monkeypatch.setattr(parse_files_module, "parse_report_and_lines", parse_report_and_lines)
 
     result = run_job(raw_dir, db_path, tmp_path)
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from itertools import chain
 
 import regex
 
@@ -54,8 +55,9 @@ class NarrativePattern:
     value: Decimal | None  # a fixed value, or None: the value is the pattern's group "n"
 
 
-# Sentences end at these (after normalisation "；" is ";", "！" is "!", "？" is "?").
-_SENTENCE_END = regex.compile(r"[。;!?]")
+# A sentence: the text up to and with its end, or the text after the last end. Sentences end at these
+# (after normalisation "；" is ";", "！" is "!", "？" is "?").
+_SENTENCE = regex.compile(r"[^。;!?]*[。;!?]|[^。;!?]+")
 # A clause starts after these: the words that veto a claim must stand in the claim's own clause.
 _CLAUSE_START = regex.compile(r"[,:、]")
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})年")
@@ -91,40 +93,71 @@ def narrative_patterns() -> tuple[NarrativePattern, ...]:
     return tuple(patterns)
 
 
+# What would change the meaning of a pattern inside a larger one: references to groups (backreferences,
+# conditionals, recursion), found as group 1; other escapes are skipped ("\\(" is no group).
+_REFERENCE = regex.compile(r"(\\[1-9g]|\(\?(?:P[=>]|[0-9R&+(-]))|\\.")
+
+
+@cache
+def _any_pattern() -> regex.Pattern | None:
+    """All the patterns as one alternation, which matches a text where any of them does: nearly every
+    sentence matches none, and one search says so where one per pattern would be run. None when a
+    pattern cannot stand in an alternation unchanged (a global flag or a reference to a group)."""
+    patterns = [spec.pattern for spec in narrative_patterns()]
+    plain = regex.compile("").flags
+    if any(p.flags != plain or any(m[1] for m in _REFERENCE.finditer(p.pattern)) for p in patterns):
+        return None
+    return regex.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+
+
 def narrative_line_indexes(lines: list[str]) -> list[int]:
     """0-based indexes of the narrative lines: the lines outside the table sections (before table 二's
     heading, and from section 五's heading on, as pipeline.parsing.sections finds them), plus the lines
     inside them that are full sentences (a "。": a narrative sub-heading such as "1.主动公开政府信息的情况"
     can be taken for a section heading). A table-like line (cells separated by '|' or tabs) never is."""
     regions = table_regions(lines)
-    in_tables: set[int] = set()
+    first = last = 0  # the table sections' lines: first to last - 1
     if regions:
         first = min(max(r.start - 1, 0) for r in regions.values())  # the heading line itself too
         last = max(r.end for r in regions.values())
-        in_tables = set(range(first, last))
+    sentences_in_tables = (i for i in range(first, last) if "。" in lines[i])
     return [
         i
-        for i, line in enumerate(lines)
-        if (i not in in_tables or "。" in line) and not _TABLE_ROW.search(line.strip())
+        for i in chain(range(first), sentences_in_tables, range(last, len(lines)))
+        if not _looks_like_row(lines[i])
     ]
+
+
+def _looks_like_row(line: str) -> bool:
+    return ("|" in line or "\t" in line) and _TABLE_ROW.search(line.strip()) is not None  # a cheap test first
 
 
 def narrative_claims(lines: list[str]) -> list[Claim]:
     """The claims of the narrative lines, in line order; source_line is 1-based in `lines`."""
     simplified, _ = simplify_lines(lines)
+    return [
+        replace(claim, source_line=idx + 1)
+        for idx in narrative_line_indexes(simplified)
+        for claim in _line_claims(simplified[idx])
+    ]
+
+
+# Bounded, so memory stays flat on any corpus; lines repeat across reports (a template's sentences), and
+# a line already read is not squashed, split and matched again.
+@lru_cache(maxsize=1 << 16)
+def _line_claims(line: str) -> tuple[Claim, ...]:
+    """The claims of one narrative line, in text order, with source_line 0 (the caller's to set)."""
     claims: list[Claim] = []
     seen: set[tuple] = set()  # two patterns matching the same phrase give one claim
-    for idx in narrative_line_indexes(simplified):
-        text = squash(simplified[idx])
-        offset = 0
-        for sentence in _sentences(text):
-            for start, claim in _sentence_claims(sentence, idx + 1):
-                key = (claim.table_code, claim.row_code, claim.col_code, idx, offset + start)
-                if key not in seen:
-                    seen.add(key)
-                    claims.append(claim)
-            offset += len(sentence)
-    return claims
+    offset = 0
+    for sentence in _sentences(squash(line)):
+        for start, claim in _sentence_claims(sentence, 0):
+            key = (claim.table_code, claim.row_code, claim.col_code, offset + start)
+            if key not in seen:
+                seen.add(key)
+                claims.append(claim)
+        offset += len(sentence)
+    return tuple(claims)
 
 
 def claims_from_source(data: bytes | str, file_name: str = "") -> list[Claim]:
@@ -158,18 +191,14 @@ def claims_from_lines(lines: list[str], lines_in_file: list[int] | None = None) 
 
 def _sentences(text: str) -> list[str]:
     """Split after each sentence end, keeping the ends (a sentence is the unit a year applies to)."""
-    parts: list[str] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        parts.append(text[start : m.end()])
-        start = m.end()
-    if start < len(text):
-        parts.append(text[start:])
-    return parts
+    return _SENTENCE.findall(text)
 
 
 def _sentence_claims(sentence: str, line_no: int) -> list[tuple[int, Claim]]:
     """(offset in the sentence, claim) for each pattern match that no veto rules out, in text order."""
+    any_pattern = _any_pattern()
+    if any_pattern is not None and not any_pattern.search(sentence):
+        return []
     if _VETO_IN_SENTENCE.search(sentence):
         return []
     found: list[tuple[int, Claim]] = []

@@ -33,14 +33,6 @@ def _default_edition(year: int | None) -> str:
     return "2019" if year is not None and year < 2021 else "2021"
 
 
-def _parse_text(text: str, file_name: str) -> ParsedReport:
-    if looks_like_html(text, file_name):
-        lines, source_lines = html_to_lines(text)
-        report = _parse_lines(lines, last_line_complete=True)
-        return _with_source_lines(report, source_lines)
-    return _parse_lines(text.splitlines(), last_line_complete=text.endswith(("\n", "\r")))
-
-
 def _with_source_lines(report: ParsedReport, source_lines: list[int]) -> ParsedReport:
     """Map line numbers of the derived text back to the lines of the HTML source."""
 
@@ -142,12 +134,28 @@ def _parse_lines(lines: list[str], last_line_complete: bool) -> ParsedReport:
 
 def parse_report(data: bytes | str, file_name: str = "") -> ParsedReport:
     """Parse one report's bytes (or already decoded text). Never raises on bad input."""
+    return parse_report_and_lines(data, file_name)[0]
+
+
+def parse_report_and_lines(
+    data: bytes | str, file_name: str = ""
+) -> tuple[ParsedReport, str, list[str], list[int] | None]:
+    """parse_report(data, file_name) and what it read: the decoded text, its lines (for an HTML page, the
+    page's text lines) and for a page the 1-based file line of each (None: the lines are the text's own).
+    The parse workers derive more from the same text, so a file is decoded and a page read only once.
+    Never raises on bad input: when the parser fails, the text and lines are what was read before."""
+    text, lines, lines_in_file = "", [], None
     try:
         if isinstance(data, bytes):
             text, encoding = decode(data)
         else:
             text, encoding = data, "str"
-        report = _parse_text(text, file_name)
+        if looks_like_html(text, file_name):
+            lines, lines_in_file = html_to_lines(text)
+            report = _with_source_lines(_parse_lines(lines, last_line_complete=True), lines_in_file)
+        else:
+            lines = text.splitlines()
+            report = _parse_lines(lines, last_line_complete=text.endswith(("\n", "\r")))
         if "replacement" in encoding:
             report.issues.append(
                 Issue(
@@ -170,9 +178,9 @@ def parse_report(data: bytes | str, file_name: str = "") -> ParsedReport:
             )
             if report.parse_status == PARSED:
                 report.parse_status = PARSED_WITH_ISSUES
-        return report
+        return report, text, lines, lines_in_file
     except Exception as exc:  # a parser bug must not stop the run: record it against the file
-        return ParsedReport(
+        failed = ParsedReport(
             meta=ReportMeta(),
             issues=[
                 Issue(
@@ -184,3 +192,4 @@ def parse_report(data: bytes | str, file_name: str = "") -> ParsedReport:
             ],
             parse_status=FAILED,
         )
+        return failed, text, lines, lines_in_file

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
+from itertools import compress, repeat
+from operator import eq
 
 import duckdb
 import pyarrow as pa
@@ -25,6 +27,8 @@ from pipeline.store.transaction import registered, transaction
 
 _MAX_ABS_VALUE = Decimal(10) ** 14  # 20 digits of which 6 after the point
 _EMPTY_STATES = frozenset(CELL_STATES) - {VALUE}
+_NONE_TYPE = frozenset({type(None)})
+_DECIMAL_TYPE = frozenset({Decimal})
 
 
 def unique_entries(entries: Iterable[Entry]) -> tuple[list[Entry], list[tuple[Entry, Entry]]]:
@@ -98,8 +102,56 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, report_ids: list[str], 
     return batch.num_rows
 
 
-def check_cells(raw: RawFile, report: ParsedReport) -> None:
-    """Raise ValueError naming the file and cell if a cell of `report` breaks the store's contract."""
+def check_cells(raw: RawFile, report: ParsedReport, cells: rows.CellColumns | None = None) -> None:
+    """Raise ValueError naming the file and cell if a cell of `report` breaks the store's contract.
+    `cells`: the columns of report.cells, if the caller has them already."""
+    # The common case, a report whose cells are all fine, in a few passes that run mostly in C; the cell
+    # by cell check finds and names the first bad cell otherwise.
+    if not _all_fine(cells if cells is not None else rows.CellColumns.of(report.cells)):
+        _check_each(raw, report)
+
+
+def _all_fine(cells: rows.CellColumns) -> bool:
+    if not _keys_fine(cells):
+        return False  # a cell twice, or not in the taxonomy
+    try:
+        values = list(compress(cells.value, map(eq, cells.cell_state, repeat(VALUE))))
+        empty = list(compress(cells.value, map(_EMPTY_STATES.__contains__, cells.cell_state)))
+        distinct = set(values)  # values repeat (0, 1, 2…): each is judged once
+    except TypeError:
+        return False  # an unhashable state, or a signalling NaN (it cannot be hashed)
+    if len(values) + len(empty) != len(cells.value):
+        return False  # an unknown state
+    if not set(map(type, empty)) <= _NONE_TYPE or not set(map(type, values)) <= _DECIMAL_TYPE:
+        return False  # a value on an empty cell, or a value cell without a Decimal
+    # equal Decimals fit alike: whether one fits depends on its value, not on its exponent
+    return all(map(_fits, distinct))
+
+
+# Reports of one layout have the same cells in the same order (a corpus has a few dozen layouts): each
+# sequence of cell keys found fine is remembered, and not checked again. Bounded: forgotten when full.
+_FINE_LAYOUTS: set[tuple[tuple[str, ...], ...]] = set()
+_MAX_LAYOUTS = 256
+
+
+def _keys_fine(cells: rows.CellColumns) -> bool:
+    """No cell twice and every cell in the taxonomy."""
+    layout = (tuple(cells.table_code), tuple(cells.row_code), tuple(cells.col_code))
+    try:
+        if layout in _FINE_LAYOUTS:
+            return True
+    except TypeError:
+        return False  # an unhashable code: the cell by cell check says so
+    keys = set(zip(*layout, strict=True))
+    if len(keys) != len(cells.value) or not keys <= known_cells():
+        return False
+    if len(_FINE_LAYOUTS) >= _MAX_LAYOUTS:
+        _FINE_LAYOUTS.clear()
+    _FINE_LAYOUTS.add(layout)
+    return True
+
+
+def _check_each(raw: RawFile, report: ParsedReport) -> None:
     seen: set[tuple[str, str, str]] = set()
     known = known_cells()
     for cell in report.cells:

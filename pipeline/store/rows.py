@@ -8,7 +8,9 @@ shards (pipeline/shards.py), and the load_* functions of pipeline/store/load.py 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 import pyarrow as pa
 
@@ -16,7 +18,7 @@ from pipeline.intake import Verdict
 from pipeline.ledger import as_utc_naive
 from pipeline.manifest import RawFile
 from pipeline.outcome import parse_detail
-from pipeline.parsing.model import ERROR, WARNING, ParsedReport
+from pipeline.parsing.model import ERROR, WARNING, Cell, ParsedReport
 from pipeline.parsing.narrative import Claim
 from pipeline.store.taxonomy import applicant_labels
 
@@ -138,23 +140,67 @@ def reports_table(
 
 def facts_table(kept: Iterable[Entry]) -> pa.Table:
     """One facts row per cell, built column by column (the largest table by far)."""
-    labels = applicant_labels()
-    columns: dict[str, list] = {name: [] for name in FACTS_SCHEMA.names}
+    facts = FactsColumns()
     for raw, report in kept:
-        n = len(report.cells)
+        facts.add(raw, report)
+    return facts.table()
+
+
+@dataclass(frozen=True)
+class CellColumns:
+    """The fields of a report's cells as columns, each read in one tight pass over the cells: what the
+    contract check (pipeline.store.load.check_cells) and the facts table both read."""
+
+    table_code: list[str]
+    row_code: list[str]
+    col_code: list[str]
+    value: list[Decimal | None]
+    cell_state: list[str]
+    measure_unit: list[str]
+    source_line: list[int | None]
+
+    @classmethod
+    def of(cls, cells: list[Cell]) -> CellColumns:
+        return cls(
+            [cell.table_code for cell in cells],
+            [cell.row_code for cell in cells],
+            [cell.col_code for cell in cells],
+            [cell.value for cell in cells],
+            [cell.cell_state for cell in cells],
+            [cell.measure_unit for cell in cells],
+            [cell.source_line for cell in cells],
+        )
+
+
+class FactsColumns:
+    """The facts table's columns, filled report by report, from the columns of each report's cells
+    (CellColumns) when the caller has read them already (the parse workers, for the contract check)."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list] = {name: [] for name in FACTS_SCHEMA.names}
+        self.labels = applicant_labels()
+
+    def add(self, raw: RawFile, report: ParsedReport, cells: CellColumns | None = None) -> None:
+        """Add the report's cells; `cells`: their columns, if the caller has them already."""
+        cells = cells if cells is not None else CellColumns.of(report.cells)
+        columns, n, labels = self.columns, len(report.cells), self.labels
         columns["report_id"] += [raw.report_id] * n
         columns["unit_name"] += [report.meta.unit_name] * n
         columns["year"] += [report.meta.year] * n
-        for cell in report.cells:
-            columns["table_code"].append(cell.table_code)
-            columns["row_code"].append(cell.row_code)
-            columns["col_code"].append(cell.col_code)
-            columns["applicant_type"].append(labels[cell.col_code] if cell.table_code == "t3" else None)
-            columns["value"].append(cell.value)
-            columns["cell_state"].append(cell.cell_state)
-            columns["measure_unit"].append(cell.measure_unit)
-            columns["source_line"].append(cell.source_line)
-    return pa.Table.from_pydict(columns, FACTS_SCHEMA)
+        columns["table_code"] += cells.table_code
+        columns["row_code"] += cells.row_code
+        columns["col_code"] += cells.col_code
+        columns["applicant_type"] += [
+            labels[col] if table == "t3" else None
+            for table, col in zip(cells.table_code, cells.col_code, strict=True)
+        ]
+        columns["value"] += cells.value
+        columns["cell_state"] += cells.cell_state
+        columns["measure_unit"] += cells.measure_unit
+        columns["source_line"] += cells.source_line
+
+    def table(self) -> pa.Table:
+        return pa.Table.from_pydict(self.columns, FACTS_SCHEMA)
 
 
 def issues_table(kept: Iterable[Entry]) -> pa.Table:
