@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import time
 import traceback
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -32,7 +33,7 @@ from pipeline.parsing import ParsedReport, parse_report
 from pipeline.parsing.model import ERROR, FAILED, WARNING, Issue, ReportMeta
 from pipeline.parsing.narrative import Claim, claims_from_lines
 from pipeline.parsing.report import parse_report_and_lines
-from pipeline.similarity import PERMUTATIONS, lines_signature
+from pipeline.similarity import PERMUTATIONS, comparable_lines, lines_signature
 from pipeline.store import rows
 from pipeline.store.load import check_cells
 from pipeline.units.batch import UnitResolver
@@ -45,6 +46,10 @@ BATCH = 200
 SIGNATURES_SCHEMA = pa.schema(
     [("report_id", pa.string()), ("year", pa.int32()), ("minhash", pa.list_(pa.uint64(), PERMUTATIONS))]
 )
+# The compared text of each signed report, zlib-compressed: the near-duplicate step measures candidate pairs
+# on these texts instead of decoding the raw files (and reading their HTML) again. Not loaded into the
+# database: the shards go with the build.
+TEXTS_SCHEMA = pa.schema([("report_id", pa.string()), ("text", pa.binary())])
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,7 @@ class Analysed:
     claims: list[Claim]
     signature: list[int] | None
     cells: rows.CellColumns | None = None  # the columns of report.cells, when they were read already
+    compared_text: bytes | None = None  # similarity.comparable_lines of a signed report, zlib-compressed
 
 
 def analyse_files(files: Sequence[RawFile], resolver: UnitResolver) -> list[Analysed]:
@@ -185,6 +191,7 @@ def _with_extras(parsed: list[_Parsed], resolver: UnitResolver) -> list[Analysed
         unit,
         lambda p: claims_from_lines(p.lines, p.lines_in_file),
         lambda p: lines_signature(p.lines),
+        lambda p: zlib.compress(comparable_lines(p.lines).encode("utf-8"), 1),
     ]
     results: list[list] = [[] for _ in parsed]
     errors: list[Exception | None] = [None] * len(parsed)
@@ -200,10 +207,17 @@ def _with_extras(parsed: list[_Parsed], resolver: UnitResolver) -> list[Analysed
 
 def _analysed(p: _Parsed, results: list, error: Exception | None) -> Analysed:
     if error is None:
-        (resolution, used), claims, sig = results
+        (resolution, used), claims, sig, text = results
         try:
+            signed = sig is not None
             return Analysed(
-                p.report, resolution.as_row(), used, claims, None if sig is None else sig.tolist(), p.cells
+                p.report,
+                resolution.as_row(),
+                used,
+                claims,
+                sig.tolist() if signed else None,
+                p.cells,
+                text if signed else None,
             )
         except Exception as exc:
             error = exc
@@ -278,6 +292,14 @@ def _analyse_and_write(job: BatchJob) -> list[ParsedSummary]:
                 if a.signature is not None
             ],
             SIGNATURES_SCHEMA,
+        ),
+        "texts": pa.Table.from_pylist(
+            [
+                {"report_id": f.report_id, "text": a.compared_text}
+                for f, a in pairs
+                if a.compared_text is not None
+            ],
+            TEXTS_SCHEMA,
         ),
     }
     for kind, table in tables.items():

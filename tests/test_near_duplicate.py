@@ -3,11 +3,15 @@
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import duckdb
 
+from pipeline.manifest import scan_raw_folder
+from pipeline.parse_files import parse_to_shards, shard_glob
 from pipeline.similarity import comparable_text, near_duplicates
+from pipeline.store.near_duplicates import measure_in_parallel
 
 RAW = Path(__file__).parent.parent / "raw"
 YUTANG = RAW / "000_ba9b6e2ed55afeab.txt"  # 虞唐镇 (湘乡市) 2023
@@ -53,3 +57,34 @@ def test_the_rule_names_a_copied_report_of_another_unit_and_of_last_year(tmp_pat
         ("yutang_2023.txt", "shanzao_2023.txt"),
         ("yutang_2023.txt", "yutang_2022.txt"),
     ]
+
+
+def test_measuring_on_the_parse_workers_texts_equals_measuring_on_the_raw_files(tmp_path):
+    # The texts shards the parse workers leave hold each signed report's compared text: measuring on them
+    # (the reports parsed by this build) gives what re-reading the raw files gives (reports of earlier builds).
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for source in sorted(RAW.glob("*.*")):
+        if source.name != "units.csv":
+            shutil.copy(source, raw / source.name)
+    text = YUTANG.read_text(encoding="utf-8")
+    (raw / "shanzao_2023.txt").write_text(text.replace("虞唐镇", "山枣镇"), encoding="utf-8")
+    files = scan_raw_folder(raw)
+    parse_to_shards(files, tmp_path / "shards", workers=1)
+    glob = shard_glob(tmp_path / "shards", "texts")
+    con = duckdb.connect()
+    stored = dict(con.execute("SELECT report_id, text FROM read_parquet(?)", [glob]).fetchall())
+    by_id = {f.report_id: f for f in files}
+    assert len(stored) >= 5
+    for report_id, compressed in stored.items():
+        file = by_id[report_id]
+        assert zlib.decompress(compressed).decode("utf-8") == comparable_text(
+            file.path.read_bytes(), file.file_name
+        )
+    pairs = [(a, b) for a in sorted(stored) for b in sorted(stored) if a < b]
+    file_of = {f.report_id: f.file_name for f in files}
+    from_raw = measure_in_parallel(pairs, raw, file_of, workers=1)
+    from_shards = measure_in_parallel(
+        pairs, raw, {}, workers=1, texts_of=lambda ids: {i: stored[i] for i in ids}
+    )
+    assert from_shards == from_raw and max(from_raw.values()) > 0.9

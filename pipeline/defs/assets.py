@@ -348,7 +348,12 @@ def text_similarity(
 ) -> dg.MaterializeResult:
     _replace_from_shards(report_db, parsed_reports, "text_signatures")
     with report_db.staging_connection() as con:
-        found = find_near_duplicates(con, settings.raw_path, settings.workers or default_workers())
+        found = find_near_duplicates(
+            con,
+            settings.raw_path,
+            settings.workers or default_workers(),
+            shard_glob(parsed_reports.shard_dir, "texts"),
+        )
         total = con.execute("SELECT count(*) FROM text_near_duplicates").fetchall()[0][0] // 2
     return dg.MaterializeResult(
         metadata={

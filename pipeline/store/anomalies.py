@@ -33,7 +33,8 @@ def create_anomalies(con: duckdb.DuckDBPyConnection, scoped: bool = False) -> li
         scope_everything(con, ANOMALY_TABLES)
     files = sorted(anomalies_dir().glob("*.sql"))
     for file in files:
-        if file.name.startswith("99_") and _small_scope(con):
+        # before the cells snapshot, which then reads the scope's facts only (temporary objects come first)
+        if file.name.startswith("98_") and _small_scope(con):
             con.execute((anomalies_dir() / "scoped" / "facts_snapshot.sql").read_text(encoding="utf-8"))
         con.execute(file.read_text(encoding="utf-8"))
     con.execute("DROP TABLE IF EXISTS temp.facts")

@@ -1,5 +1,5 @@
 -- anomalies: every rule's findings in one table, one row per finding (each build recomputes the reports
--- around build_changes; see 98_anomaly_cells_snapshot.sql):
+-- around build_changes; see 97_anomaly_scope.sql):
 --   report_id   VARCHAR  the report (reports.report_id)
 --   rule_code   VARCHAR  t3_balance | t3_results_sum | t3_row_total | t4_total |
 --                        negative_or_fractional_count | period_mismatch | published_before_period_end |
@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS anomalies (
     detail     VARCHAR
 );
 
--- Replace the rows of the reports in anomaly_scope (98_anomaly_cells_snapshot.sql) and of every report
+-- Replace the rows of the reports in anomaly_scope (97_anomaly_scope.sql) and of every report
 -- that is gone or no longer current; near_duplicate, which pairs reports across the whole corpus, is
 -- recomputed whole (it is cheap: its pairs are in text_near_duplicates).
 DELETE FROM anomalies
