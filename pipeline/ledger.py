@@ -82,31 +82,31 @@ def ledger_records(
     for v in verdicts:
         raw = v.file
         earlier = history.get(v.file_name)
-        base = FileRecord(
-            file_name=v.file_name,
-            sha256=raw.sha256 if raw else None,
-            size_bytes=raw.size_bytes if raw else None,
-            modified_at=_modified_at(raw),
-            status=v.status or "",
-            detail=v.detail,
-            report_id=None,
-            first_seen=earlier.first_seen if earlier else now,
-            last_seen=now,
-        )
+        status, detail, report_id = v.status or "", v.detail, None
         if v.accepted:
             assert raw is not None
-            outcome = outcomes.get(raw.report_id)
+            report_id = raw.report_id
+            outcome = outcomes.get(report_id)
             if outcome is None:
                 raise ValueError(f"{v.file_name} was accepted for parsing but has no parse result")
             first = first_of_content[raw.sha256]
             if first != v.file_name:
-                base = replace(
-                    base, status=DUPLICATE, detail=f"Same content (sha256 {raw.sha256[:16]}…) as {first}."
-                )
+                status, detail = DUPLICATE, f"Same content (sha256 {raw.sha256[:16]}…) as {first}."
             else:
-                base = replace(base, status=outcome.parse_status, detail=outcome.detail)
-            base = replace(base, report_id=raw.report_id)
-        records.append(base)
+                status, detail = outcome.parse_status, outcome.detail
+        records.append(
+            FileRecord(
+                file_name=v.file_name,
+                sha256=raw.sha256 if raw else None,
+                size_bytes=raw.size_bytes if raw else None,
+                modified_at=_modified_at(raw),
+                status=status,
+                detail=detail,
+                report_id=report_id,
+                first_seen=earlier.first_seen if earlier else now,
+                last_seen=now,
+            )
+        )
 
     present = {r.file_name for r in records}
     for name in sorted(set(history) - present):
