@@ -1,9 +1,11 @@
 """Parse many raw files on every core, in batches, into Parquet shards. Plain Python: no Dagster here.
 
 The parser is pure, so files are parsed in worker processes. A worker does everything that needs a report's
-text while it has it: the tables (pipeline.parsing), the unit's division (pipeline.units), the narrative's
-claims and the text's MinHash signature (for near duplicates). It writes the batch's rows as Parquet shards,
-one file per table and batch, and sends back only a small summary per report. So the main process never
+text while it has it, reading the file once: the tables (pipeline.parsing), the unit's division
+(pipeline.units), the narrative's claims, and for near duplicates the text's MinHash signature and its
+compared text. It writes the batch's rows as Parquet shards, one file per table and batch (the compared
+texts too, which the near-duplicate step reads and the database does not keep), and sends back only a small
+summary per report. So the main process never
 holds a parsed report, its memory stays flat however many files there are, and the database loads the
 shards with read_parquet in one statement per table.
 
