@@ -5,9 +5,8 @@ text while it has it, reading the file once: the tables (pipeline.parsing), the 
 (pipeline.units), the narrative's claims, and for near duplicates the text's MinHash signature and its
 compared text. It writes the batch's rows as Parquet shards, one file per table and batch (the compared
 texts too, which the near-duplicate step reads and the database does not keep), and sends back only a small
-summary per report. So the main process never
-holds a parsed report, its memory stays flat however many files there are, and the database loads the
-shards with read_parquet in one statement per table.
+summary per report. So the main process never holds a parsed report, its memory stays flat however many
+files there are, and the database loads the shards with read_parquet in one statement per table.
 
     summaries = parse_to_shards(files, shard_dir, resolver, workers=2, on_batch=print)
 """
@@ -39,7 +38,6 @@ from pipeline.similarity import PERMUTATIONS, comparable_lines, lines_signature
 from pipeline.store import rows
 from pipeline.store.load import check_cells
 from pipeline.units.batch import UnitResolver
-from pipeline.units.result import UnitResolution
 
 # Below this many files a pool costs more (starting workers, importing the parser) than it saves.
 MIN_FILES_FOR_POOL = 400
@@ -140,10 +138,10 @@ class Analysed:
 
 
 def analyse_files(files: Sequence[RawFile], resolver: UnitResolver) -> list[Analysed]:
-    """Parse each file and derive its unit, claims and signature from the same text; never raises. All
-    are parsed first, then each extra is derived for all of them in
-    turn rather than file by file: a step's own data (the gazetteer, the line caches, its patterns) then
-    stays in the processor's caches, which makes a batch about a tenth faster."""
+    """Parse each file and derive its unit, claims, signature and compared text from the same text; never
+    raises. All are parsed first, then each extra is derived for all of them in turn rather than file by
+    file: a step's own data (the gazetteer, the line caches, its patterns) then stays in the processor's
+    caches, which makes a batch about a tenth faster."""
     parsed = [_parse(file) for file in files]
     derived = iter(_with_extras([p for p in parsed if isinstance(p, _Parsed)], resolver))
     return [next(derived) if isinstance(p, _Parsed) else p for p in parsed]
@@ -182,15 +180,11 @@ def _parse(file: RawFile) -> _Parsed | Analysed:
 
 
 def _with_extras(parsed: list[_Parsed], resolver: UnitResolver) -> list[Analysed]:
-    """Each file's unit, claims and signature, one step at a time over all files. A file whose step
-    fails skips the later ones and keeps only its tables."""
-
-    def unit(p: _Parsed) -> tuple[UnitResolution, bool]:
-        resolution, used = resolver.resolve(p.file_name, p.report.meta.unit_name, p.text)
-        return resolution, used
+    """Each file's unit, claims, signature and compared text, one step at a time over all files. A file
+    whose step fails skips the later ones and keeps only its tables."""
 
     steps: list[Callable[[_Parsed], Any]] = [
-        unit,
+        lambda p: resolver.resolve(p.file_name, p.report.meta.unit_name, p.text),
         lambda p: claims_from_lines(p.lines, p.lines_in_file),
         lambda p: lines_signature(p.lines),
         lambda p: zlib.compress(comparable_lines(p.lines).encode("utf-8"), 1),

@@ -209,11 +209,14 @@ def _under_headers(tokens: Sequence[Token], start: int, end: int, at: int, width
             columns.update(k for k in range(at + 1, n_fields) if fields[k].kind == TEXT)
         i = head[0]
     row = tokens[start:end]
-    if len(columns) != width or any(
-        row[k].kind != EMPTY for k in range(at + 1, n_fields) if k not in columns
-    ):
+    if len(columns) != width or not _rest_empty(row, at, columns):
         return None
     return [row[k] for k in sorted(columns)]
+
+
+def _rest_empty(fields: Sequence[Token], at: int, cells: range | set[int]) -> bool:
+    """Every field right of the label (field `at`) that is not one of the row's cells is empty."""
+    return all(fields[k].kind == EMPTY for k in range(at + 1, len(fields)) if k not in cells)
 
 
 def _like_its_peers(
@@ -253,13 +256,12 @@ def _like_its_peers(
     if len(starts) != 1:
         return None
     first = starts.pop()
+    cells = range(first, first + width)
     fields = tokens[start:end]
-    if any(t.kind != EMPTY for t in fields[at + 1 : first]) or any(
-        t.kind != EMPTY for t in fields[first + width :]
-    ):
+    if cells.stop > len(fields) or not _rest_empty(fields, at, cells):
         return None
-    cells = list(fields[first : first + width])
-    return cells if len(cells) == width and not any(t.kind == TEXT for t in cells) else None
+    placed = [fields[k] for k in cells]
+    return None if any(t.kind == TEXT for t in placed) else placed
 
 
 @lru_cache(maxsize=64)
@@ -490,13 +492,10 @@ def read_review_table(tokens: Sequence[Token], edition: str, at_document_end: bo
         rows = [r for r in by_line.values() if any(t.kind == CELL for t in r)]
         if len(rows) == 1 and all(v in rows[0] for v in values):
             placed = _trim_to_width(rows[0], len(slots))
-            own = _line_fields(tokens, tokens.index(rows[0][0]))
-            if (
-                placed is None
-                and own is not None
-                and not any(t.kind == TEXT for t in tokens[own[0] : own[1]])
-            ):
-                placed = _under_headers(tokens, own[0], own[1], -1, len(slots))
+            if placed is None:
+                own = _line_fields(tokens, tokens.index(rows[0][0]))
+                if own is not None and not any(t.kind == TEXT for t in tokens[own[0] : own[1]]):
+                    placed = _under_headers(tokens, own[0], own[1], -1, len(slots))
         elif not rows:
             placed = _cell_per_line_block(tokens, values, len(slots))
     if not values and tokens:
