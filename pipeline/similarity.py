@@ -70,8 +70,8 @@ def signature(text: str) -> np.ndarray | None:
     processes, unlike hash()) and permuted by PERMUTATIONS universal hash functions at once."""
     if len(text) < MIN_TEXT:
         return None
-    clauses = {_DIGITS.sub("#", c) for c in _CLAUSE.split(text) if len(c) >= 4}
-    return _minhash(np.fromiter((zlib.crc32(c.encode("utf-8")) for c in clauses), np.uint64, len(clauses)))
+    hashes = _clause_hashes(text)
+    return _minhash(np.fromiter(hashes, np.uint64, len(hashes)))
 
 
 def lines_signature(lines: list[str]) -> np.ndarray | None:
@@ -96,10 +96,15 @@ def _length(measured: list[tuple[int, tuple[int, ...]]]) -> int:
 def _line_clauses(line: str) -> tuple[int, tuple[int, ...]]:
     """(length of the squashed line, the CRC-32 of each of its clauses as signature hashes them)."""
     text = squash(line)
+    return len(text), tuple(_clause_hashes(text))
+
+
+def _clause_hashes(text: str) -> set[int]:
+    """The CRC-32 of each clause of at least 4 characters, its digits masked."""
     kept = [c for c in _CLAUSE.split(text) if len(c) >= 4]
     # digits masked in one pass over the clauses joined by line breaks, which no clause holds
     masked = _DIGITS.sub("#", "\n".join(kept)).split("\n") if kept else []
-    return len(text), tuple({zlib.crc32(c.encode("utf-8")) for c in masked})
+    return {zlib.crc32(c.encode("utf-8")) for c in masked}
 
 
 def _minhash(hashes: np.ndarray) -> np.ndarray:
