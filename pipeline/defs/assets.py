@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 from tqdm import tqdm
 
+from pipeline.defs.partitions import register_years
 from pipeline.defs.resources import PipelineSettings, ReportDatabase
 from pipeline.intake import Verdict, screen_scan
 from pipeline.ledger import known_hashes, ledger_records, status_counts
@@ -175,6 +176,7 @@ def parsed_reports(
         metadata={
             "build": "incremental" if base.incremental else "full",
             "full_build_reason": base.full_reason or "",
+            "reparse_years": dg.MetadataValue.json(sorted(settings.reparse_years)),
             "reports_parsed": len(parsed),
             "reports_kept": len(plan.kept),
             "reports_dropped": len(plan.dropped),
@@ -526,8 +528,11 @@ def anomaly_tables(report_db: ReportDatabase) -> dg.MaterializeResult:
         "target path. Analysts holding the previous file open keep reading it undisturbed."
     ),
 )
-def published_database(report_db: ReportDatabase) -> dg.MaterializeResult:
+def published_database(context: dg.AssetExecutionContext, report_db: ReportDatabase) -> dg.MaterializeResult:
     with report_db.read_connection() as con:
+        years = [
+            y for (y,) in con.execute("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL").fetchall()
+        ]
         by_status = dict(
             con.execute("SELECT parse_status, count(*) FROM reports GROUP BY 1 ORDER BY 1").fetchall()
         )
@@ -542,9 +547,14 @@ def published_database(report_db: ReportDatabase) -> dg.MaterializeResult:
             [list(PROBLEM_STATUSES)],
         ).fetchall()
     target = report_db.publish()
+    # the years there are to re-parse become partitions of the reparse_year job (published first: a
+    # partition for a year that never got published would be a lie)
+    new_years = register_years(context.instance, years)
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(target)),
+            "report_years": dg.MetadataValue.json(sorted(years)),
+            "report_years_added": dg.MetadataValue.json(new_years),
             "size_bytes": target.stat().st_size,
             "reports": sum(by_status.values()),
             "reports_by_status": dg.MetadataValue.json(by_status),

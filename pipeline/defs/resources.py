@@ -275,11 +275,24 @@ def _log_wait(message: str) -> None:
 def build_resources(
     settings: PipelineSettings, lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT
 ) -> dict[str, dg.ConfigurableResource]:
-    """The resources of the pipeline for one set of paths (used by Definitions and the CLI alike)."""
+    """The resources of the pipeline for one set of paths (used by Definitions and the CLI alike).
+
+    `settings` becomes a resource configured at launch with these values as its config: run config (the
+    launchpad's, a year partition's) then changes only the fields it names, and report_db's settings are
+    that same configured resource. Passed as a plain instance instead, run config for `settings` would
+    reset every field it does not name to its default (raw_dir back to "raw") and report_db would keep the
+    unconfigured values: two different settings in one run.
+    """
+    launchable = PipelineSettings.configure_at_launch(**settings_values(settings))
     return {
-        "settings": settings,
-        "report_db": ReportDatabase(settings=settings, lock_timeout_seconds=lock_timeout_seconds),
+        "settings": launchable,
+        "report_db": ReportDatabase(settings=launchable, lock_timeout_seconds=lock_timeout_seconds),
     }
 
 
-__all__ = ["BUILD_PARTS", "PipelineSettings", "ReportDatabase", "build_resources"]
+def settings_values(settings: PipelineSettings) -> dict[str, object]:
+    """The config fields of `settings`, as values a resource can be configured with."""
+    return {name: getattr(settings, name) for name in PipelineSettings.model_fields}
+
+
+__all__ = ["BUILD_PARTS", "PipelineSettings", "ReportDatabase", "build_resources", "settings_values"]
