@@ -34,6 +34,7 @@ from pipeline.parsing import ParsedReport, parse_report
 from pipeline.parsing.model import ERROR, FAILED, WARNING, Issue, ReportMeta
 from pipeline.parsing.narrative import Claim, claims_from_lines
 from pipeline.parsing.report import parse_report_and_lines
+from pipeline.parsing.sections import ReadText
 from pipeline.similarity import PERMUTATIONS, comparable_lines, lines_signature
 from pipeline.store import rows
 from pipeline.store.load import check_cells
@@ -156,6 +157,7 @@ class _Parsed:
     text: str
     lines: list[str]
     lines_in_file: list[int] | None
+    read: ReadText | None  # the lines simplified and their table regions, which the claims read again
     cells: rows.CellColumns | None
 
 
@@ -168,7 +170,7 @@ def _parse(file: RawFile) -> _Parsed | Analysed:
         return Analysed(report, {}, False, [], None)
     try:
         # the text is decoded, and an HTML page read, once for the tables and the extras
-        report, text, lines, lines_in_file = parse_report_and_lines(data, file.file_name)
+        report, text, lines, lines_in_file, read = parse_report_and_lines(data, file.file_name)
     except Exception as exc:  # it never raises on bad input: this is a bug, which must not stop the batch
         failed = _failed("parser_exception", f"The parser crashed on this file: {_crash_message(exc)}.")
         return Analysed(failed, {}, False, [], None)
@@ -176,7 +178,7 @@ def _parse(file: RawFile) -> _Parsed | Analysed:
     cells = rows.CellColumns.of(report.cells) if isinstance(report, ParsedReport) else None
     checked = _checked(file, report, cells)
     cells = cells if checked is report else None  # a report that failed the check has no cells
-    return _Parsed(file.file_name, checked, text, lines, lines_in_file, cells)
+    return _Parsed(file.file_name, checked, text, lines, lines_in_file, read, cells)
 
 
 def _with_extras(parsed: list[_Parsed], resolver: UnitResolver) -> list[Analysed]:
@@ -185,7 +187,7 @@ def _with_extras(parsed: list[_Parsed], resolver: UnitResolver) -> list[Analysed
 
     steps: list[Callable[[_Parsed], Any]] = [
         lambda p: resolver.resolve(p.file_name, p.report.meta.unit_name, p.text),
-        lambda p: claims_from_lines(p.lines, p.lines_in_file),
+        lambda p: claims_from_lines(p.lines, p.lines_in_file, p.read),
         lambda p: lines_signature(p.lines),
         lambda p: zlib.compress(comparable_lines(p.lines).encode("utf-8"), 1),
     ]

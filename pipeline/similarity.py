@@ -60,7 +60,7 @@ def comparable_text(data: bytes | str, file_name: str = "") -> str:
 
 def comparable_lines(lines: list[str]) -> str:
     """comparable_text of lines already read (pipeline.parsing.narrative.source_lines)."""
-    return "\n".join(s for s in (squash(line) for line in lines) if s)
+    return "\n".join(filter(None, map(squash, lines)))  # map and filter run in C: no generator frames
 
 
 def signature(text: str) -> np.ndarray | None:

@@ -30,7 +30,7 @@ from pipeline.parsing.decode import decode
 from pipeline.parsing.html import html_to_lines, looks_like_html
 from pipeline.parsing.normalize import squash
 from pipeline.parsing.script import simplify_lines
-from pipeline.parsing.sections import table_regions
+from pipeline.parsing.sections import ReadText, Region, table_regions
 
 
 @dataclass(frozen=True)
@@ -110,12 +110,13 @@ def _any_pattern() -> regex.Pattern | None:
     return regex.compile("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
-def narrative_line_indexes(lines: list[str]) -> list[int]:
+def narrative_line_indexes(lines: list[str], regions: dict[str, Region] | None = None) -> list[int]:
     """0-based indexes of the narrative lines: the lines outside the table sections (before table 二's
     heading, and from section 五's heading on, as pipeline.parsing.sections finds them), plus the lines
     inside them that are full sentences (a "。": a narrative sub-heading such as "1.主动公开政府信息的情况"
-    can be taken for a section heading). A table-like line (cells separated by '|' or tabs) never is."""
-    regions = table_regions(lines)
+    can be taken for a section heading). A table-like line (cells separated by '|' or tabs) never is.
+    regions: table_regions(lines), when the caller has them already (the parser found them)."""
+    regions = table_regions(lines) if regions is None else regions
     first = last = 0  # the table sections' lines: first to last - 1
     if regions:
         first = min(max(r.start - 1, 0) for r in regions.values())  # the heading line itself too
@@ -132,12 +133,16 @@ def _looks_like_row(line: str) -> bool:
     return ("|" in line or "\t" in line) and _TABLE_ROW.search(line.strip()) is not None  # a cheap test first
 
 
-def narrative_claims(lines: list[str]) -> list[Claim]:
-    """The claims of the narrative lines, in line order; source_line is 1-based in `lines`."""
-    simplified, _ = simplify_lines(lines)
+def narrative_claims(lines: list[str], read: ReadText | None = None) -> list[Claim]:
+    """The claims of the narrative lines, in line order; source_line is 1-based in `lines`.
+    read: what the parser made of these same lines, if it read them (see sections.ReadText)."""
+    if read is None:
+        simplified, regions = simplify_lines(lines)[0], None
+    else:
+        simplified, regions = read.simplified, read.regions
     return [
         replace(claim, source_line=idx + 1)
-        for idx in narrative_line_indexes(simplified)
+        for idx in narrative_line_indexes(simplified, regions)
         for claim in _line_claims(simplified[idx])
     ]
 
@@ -176,9 +181,11 @@ def source_lines(data: bytes | str, file_name: str = "") -> tuple[list[str], lis
     return text.splitlines(), None
 
 
-def claims_from_lines(lines: list[str], lines_in_file: list[int] | None = None) -> list[Claim]:
+def claims_from_lines(
+    lines: list[str], lines_in_file: list[int] | None = None, read: ReadText | None = None
+) -> list[Claim]:
     """narrative_claims, with source_line mapped through lines_in_file when the lines were derived."""
-    claims = narrative_claims(lines)
+    claims = narrative_claims(lines, read)
     if lines_in_file is None:
         return claims
     return [

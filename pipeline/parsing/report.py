@@ -21,7 +21,7 @@ from pipeline.parsing.model import (
     set_source_line,
 )
 from pipeline.parsing.script import simplify_lines
-from pipeline.parsing.sections import table_regions
+from pipeline.parsing.sections import ReadText, table_regions
 from pipeline.parsing.tables import detect_edition, read_labelled_table, read_review_table
 from pipeline.parsing.tokens import TEXT, tokenize
 
@@ -45,7 +45,7 @@ def _with_source_lines(report: ParsedReport, source_lines: list[int]) -> ParsedR
     return report
 
 
-def _parse_lines(lines: list[str], last_line_complete: bool) -> ParsedReport:
+def _parse_lines(lines: list[str], last_line_complete: bool) -> tuple[ParsedReport, ReadText]:
     lines, traditional = simplify_lines(lines)
     meta = read_metadata(lines)
     report = ParsedReport(meta=meta)
@@ -129,7 +129,7 @@ def _parse_lines(lines: list[str], last_line_complete: bool) -> ParsedReport:
         report.parse_status = PARSED_WITH_ISSUES
     else:
         report.parse_status = PARSED
-    return report
+    return report, ReadText(lines, regions)
 
 
 def parse_report(data: bytes | str, file_name: str = "") -> ParsedReport:
@@ -139,12 +139,14 @@ def parse_report(data: bytes | str, file_name: str = "") -> ParsedReport:
 
 def parse_report_and_lines(
     data: bytes | str, file_name: str = ""
-) -> tuple[ParsedReport, str, list[str], list[int] | None]:
+) -> tuple[ParsedReport, str, list[str], list[int] | None, ReadText | None]:
     """parse_report(data, file_name) and what it read: the decoded text, its lines (for an HTML page, the
-    page's text lines) and for a page the 1-based file line of each (None: the lines are the text's own).
-    The parse workers derive more from the same text, so a file is decoded and a page read only once.
-    Never raises on bad input: when the parser fails, the text and lines are what was read before."""
-    text, lines, lines_in_file = "", [], None
+    page's text lines), for a page the 1-based file line of each (None: the lines are the text's own), and
+    those lines in simplified script with their table regions (None when the parser failed before).
+    The parse workers derive more from the same text, so a file is decoded, a page read and the lines
+    simplified only once. Never raises on bad input: when the parser fails, the text and lines are what
+    was read before."""
+    text, lines, lines_in_file, read = "", [], None, None
     try:
         if isinstance(data, bytes):
             text, encoding = decode(data)
@@ -152,10 +154,11 @@ def parse_report_and_lines(
             text, encoding = data, "str"
         if looks_like_html(text, file_name):
             lines, lines_in_file = html_to_lines(text)
-            report = _with_source_lines(_parse_lines(lines, last_line_complete=True), lines_in_file)
+            report, read = _parse_lines(lines, last_line_complete=True)
+            report = _with_source_lines(report, lines_in_file)
         else:
             lines = text.splitlines()
-            report = _parse_lines(lines, last_line_complete=text.endswith(("\n", "\r")))
+            report, read = _parse_lines(lines, last_line_complete=text.endswith(("\n", "\r")))
         if "replacement" in encoding:
             report.issues.append(
                 Issue(
@@ -178,7 +181,7 @@ def parse_report_and_lines(
             )
             if report.parse_status == PARSED:
                 report.parse_status = PARSED_WITH_ISSUES
-        return report, text, lines, lines_in_file
+        return report, text, lines, lines_in_file, read
     except Exception as exc:  # a parser bug must not stop the run: record it against the file
         failed = ParsedReport(
             meta=ReportMeta(),
@@ -192,4 +195,4 @@ def parse_report_and_lines(
             ],
             parse_status=FAILED,
         )
-        return failed, text, lines, lines_in_file
+        return failed, text, lines, lines_in_file, None

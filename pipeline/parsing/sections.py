@@ -36,6 +36,16 @@ class Region:
     heading_line: int | None  # 1-based line of the heading, None when it was not found
 
 
+@dataclass(frozen=True)
+class ReadText:
+    """What the parser made of a report's lines before reading its tables: the lines in simplified script
+    (pipeline.parsing.script.simplify_lines) and table_regions of them. The parse workers pass it on to the
+    narrative's claims, which read the same lines, so neither is made twice."""
+
+    simplified: list[str]
+    regions: dict[str, Region]
+
+
 def find_headings(lines: list[str]) -> dict[str, int]:
     """0-based line index of each section heading found, first occurrence in document order."""
     found: dict[str, int] = {}
