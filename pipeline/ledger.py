@@ -17,9 +17,12 @@ previously published database: `history`, read by pipeline.store.files.read_file
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.intake import EMPTY, TOO_LARGE, UNREADABLE, Verdict
 from pipeline.manifest import RawFile
@@ -57,6 +60,53 @@ class FileRecord:
     report_id: str | None  # the reports row this file's content is loaded as; None when there is none
     first_seen: datetime  # the build that first saw this file_name (UTC, naive)
     last_seen: datetime  # the last build that saw it
+
+
+class FileHistory(Mapping[str, FileRecord]):
+    """The previous ledger, by file_name, kept as the Arrow table it was read as (columns named as
+    FileRecord's fields): the build hands the table to SQL whole (pipeline/store/files.py write_ledger) and
+    makes a FileRecord of a row only when one is asked for."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+        self._records: dict[str, FileRecord] | None = None
+
+    def _by_name(self) -> dict[str, FileRecord]:
+        if self._records is None:
+            self._records = {r["file_name"]: FileRecord(**r) for r in self.table.to_pylist()}
+        return self._records
+
+    def __getitem__(self, name: str) -> FileRecord:
+        return self._by_name()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name())
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def known_hashes(self) -> dict[str, tuple[int, int, str]]:
+        """known_hashes(self), column by column."""
+        t = self.table
+        sha = t["sha256"]
+        keep = pc.and_(
+            pc.and_(pc.is_valid(sha), pc.not_equal(sha, "")),
+            pc.and_(
+                pc.and_(pc.is_valid(t["size_bytes"]), pc.is_valid(t["modified_at"])),
+                pc.not_equal(t["status"], REMOVED),
+            ),
+        )
+        t = t.filter(pc.fill_null(keep, False))
+        # a naive TIMESTAMP's int64 is its microseconds since the epoch, as (modified_at - _EPOCH) gives
+        micros = t["modified_at"].cast(pa.int64())
+        sizes = t["size_bytes"].to_pylist()
+        return dict(
+            zip(
+                t["file_name"].to_pylist(),
+                zip(sizes, micros.to_pylist(), t["sha256"].to_pylist(), strict=True),
+                strict=True,
+            )
+        )
 
 
 def ledger_records(
@@ -131,6 +181,8 @@ def removed_record(earlier: FileRecord, first_of_content: Mapping[str, str]) -> 
 def known_hashes(history: Mapping[str, FileRecord]) -> dict[str, tuple[int, int, str]]:
     """file_name -> (size, modification time in microseconds, sha256) of the files a ledger saw, for
     pipeline.manifest.scan_raw to skip hashing unchanged files."""
+    if isinstance(history, FileHistory):
+        return history.known_hashes()
     out = {}
     for name, r in history.items():
         if r.sha256 and r.size_bytes is not None and r.modified_at is not None and r.status != REMOVED:
@@ -178,6 +230,7 @@ __all__ = [
     "REMOVED",
     "STATUSES",
     "SUPERSEDED",
+    "FileHistory",
     "FileRecord",
     "accepted_verdicts",
     "known_hashes",

@@ -23,12 +23,12 @@ from tqdm import tqdm
 from pipeline.defs.partitions import register_years
 from pipeline.defs.resources import PipelineSettings, ReportDatabase
 from pipeline.intake import Verdict, screen_scan
-from pipeline.ledger import known_hashes, ledger_records, status_counts
+from pipeline.ledger import known_hashes
 from pipeline.manifest import RawScan, scan_raw
 from pipeline.parse_files import MIN_FILES_FOR_POOL, Progress, default_workers, parse_to_shards, shard_glob
 from pipeline.parse_run import ParseRun, plan_parse
 from pipeline.parsing.model import FAILED
-from pipeline.store import create_views, load_files, mark_superseded
+from pipeline.store import create_views, mark_superseded, write_ledger
 from pipeline.store.anomalies import create_anomalies
 from pipeline.store.incremental import derived_fingerprint, replace_rows
 from pipeline.store.near_duplicates import find_near_duplicates
@@ -387,9 +387,9 @@ def files_table(
     file_intake: list[Verdict], parsed_reports: ParseRun, report_db: ReportDatabase
 ) -> dg.MaterializeResult:
     history = report_db.file_history()
-    records = ledger_records(file_intake, parsed_reports.outcomes(), history, report_db.ingested_at)
+    parsed = {s.report_id: s.outcome for s in parsed_reports.parsed}
     with report_db.staging_connection() as con:
-        rows = load_files(con, records)
+        rows, as_built = write_ledger(con, file_intake, parsed, history, report_db.ingested_at)
         con.execute("CREATE OR REPLACE TEMP TABLE _was_current AS SELECT report_id, is_current FROM reports")
         mark_superseded(con)
         # a report that became (or stopped being) current changes its area's rollups and its anomalies
@@ -407,7 +407,7 @@ def files_table(
             "by_status": dg.MetadataValue.json(by_status),
             "files_seen": sum(by_status.values()),
             "carried_over": len(history),
-            "as_built": dg.MetadataValue.json(status_counts(records)),
+            "as_built": dg.MetadataValue.json(as_built),
         }
     )
 

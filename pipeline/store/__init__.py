@@ -16,6 +16,7 @@ from pipeline.store.files import (
     load_rejection_issues,
     mark_superseded,
     read_file_history,
+    write_ledger,
 )
 from pipeline.store.load import Entry, load_facts, load_parse_issues, load_reports, unique_entries
 from pipeline.store.publish import (
@@ -52,5 +53,6 @@ __all__ = [
     "staging_path",
     "unique_entries",
     "wal_path",
+    "write_ledger",
     "writer_lock",
 ]
