@@ -34,12 +34,12 @@ foreign_cells AS (
         count(*) AS n
     FROM facts AS f
     JOIN anomaly_reports AS r ON r.report_id = f.report_id
+    -- an anti join, not NOT EXISTS: DuckDB decorrelates that into a materialised copy of every fact
+    -- joined to its report (5 s at 100,000 reports, against 1 s for this)
+    ANTI JOIN taxonomy_edition AS t
+        ON t.table_code = f.table_code AND t.row_code = f.row_code AND t.col_code = f.col_code
+        AND t.edition = r.format_edition
     WHERE r.format_edition IS NOT NULL
-        AND NOT EXISTS (
-            SELECT 1 FROM taxonomy_edition AS t
-            WHERE t.table_code = f.table_code AND t.row_code = f.row_code AND t.col_code = f.col_code
-                AND t.edition = r.format_edition
-        )
     GROUP BY f.report_id, r.format_edition, f.table_code, f.row_code
 )
 SELECT

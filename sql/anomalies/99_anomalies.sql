@@ -59,7 +59,11 @@ FROM (
 )
 WHERE rule_code = 'near_duplicate' OR report_id IN (SELECT report_id FROM anomaly_scope);
 
-DROP TABLE temp.anomaly_cells;  -- the snapshot of 98_anomaly_cells_snapshot.sql
+-- the snapshot of 98_anomaly_cells_snapshot.sql
+DROP VIEW temp.anomaly_cells;
+DROP TABLE temp.anomaly_snapshot_cells;
+DROP TABLE temp.anomaly_snapshot_reports;
+DROP TABLE temp.anomaly_snapshot_taxonomy;
 DROP TABLE temp.anomaly_scope;
 DROP TABLE temp.anomaly_near;
 DROP TABLE temp.anomaly_partners;
