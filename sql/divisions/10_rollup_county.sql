@@ -33,18 +33,20 @@ WHERE EXISTS (
 
 INSERT INTO rollup_county
 -- rollup_base (02_rollup_base.sql: the same counts as report_cells gives) has one row per county, year,
--- rollup_level and cell already: no aggregation left to do
+-- rollup_level and cell already: no aggregation left to do, only the cell's codes to put back
 SELECT
-    county_code,
-    year,
-    table_code,
-    row_code,
-    col_code,
-    rollup_level AS unit_level,
-    value,
-    with_value AS reports,
-    without_value AS reports_without_value
-FROM rollup_base
-WHERE county_code IS NOT NULL
--- in year order: a query for one year reads mostly that year's row groups
-ORDER BY year, county_code, table_code, row_code, col_code, rollup_level;
+    b.area_code AS county_code,
+    b.year,
+    c.table_code,
+    c.row_code,
+    c.col_code,
+    b.rollup_level AS unit_level,
+    b.value,
+    b.with_value AS reports,
+    b.without_value AS reports_without_value
+FROM rollup_base AS b
+JOIN rollup_cells AS c USING (cell_no)
+WHERE b.area_level = 'county'
+-- in year order: a query for one year reads mostly that year's row groups (and within a year, a county's
+-- rows are together); sorted on the narrow keys, not the code strings
+ORDER BY b.year, b.area_code, b.cell_no, b.rollup_level;

@@ -48,10 +48,11 @@ FROM (
         WHERE s.province_code = d.province_code AND s.year IS NOT DISTINCT FROM r.year
     )
     UNION ALL
-    SELECT province_code, year, table_code, row_code, col_code, rollup_level AS unit_level, value,
-           with_value AS reports, without_value AS reports_without_value
-    FROM rollup_base
-    WHERE province_code IS NOT NULL
+    SELECT b.area_code AS province_code, b.year, c.table_code, c.row_code, c.col_code,
+           b.rollup_level AS unit_level, b.value, b.with_value AS reports, b.without_value AS reports_without_value
+    FROM rollup_base AS b
+    JOIN rollup_cells AS c USING (cell_no)
+    WHERE b.area_level = 'province'
 )
 GROUP BY province_code, year, table_code, row_code, col_code, unit_level
 -- in year order: a query for one year reads mostly that year's row groups
