@@ -23,10 +23,10 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from pipeline.lsh import candidate_pairs
 from pipeline.similarity import (
     PERMUTATIONS,
     SimilarPair,
-    candidate_pairs,
     comparable_text,
     measure_pairs,
     pairs_as_rows,
