@@ -93,12 +93,13 @@ def scan_raw(raw_dir: Path, known: Mapping[str, tuple[int, int, str]] | None = N
     found: list[RawFile] = []
     skipped: list[SkippedPath] = []
     known = known or {}
+    folders = {"": raw_dir}  # relative folder -> its Path, so each file's Path is made from its folder's
     for rel, entry_path, reason in _walk(raw_dir, raw_dir.resolve(), ""):
         name = _display(rel)
         if reason is not None:
             skipped.append(SkippedPath(name, reason))
             continue
-        path = raw_dir / rel
+        path = _path_of(folders, rel)
         try:
             sha256, size, modified_ns = _hash_file(entry_path, known.get(name))
         except FileNotFoundError:
@@ -116,6 +117,23 @@ def list_raw_files(raw_dir: Path) -> list[PurePosixPath]:
     """The report files below raw_dir as relative paths, without hashing: the files scan_raw_folder reads."""
     raw_dir = Path(raw_dir)
     return [PurePosixPath(rel) for rel, _, reason in _walk(raw_dir, raw_dir.resolve(), "") if reason is None]
+
+
+def _path_of(folders: dict[str, Path], rel: str) -> Path:
+    """raw_dir / rel, without parsing rel's parts again: `raw_dir / rel` costs ~10 µs a file (a second of a
+    scan of 100,000), a child of the folder's Path made once is a list append."""
+    folder, _, leaf = rel.rpartition("/")
+    parent = folders.get(folder)
+    if parent is None:
+        parent = folders[folder] = _path_of(folders, folder)
+    return _child(parent, leaf)
+
+
+def _child(parent: Path, name: str) -> Path:
+    # what Path.iterdir() does for a name from the directory listing (one part, no separator); the private
+    # helper is pathlib's own (Python 3.11 and 3.12), with `/` where it is missing
+    make = getattr(parent, "_make_child_relpath", None)
+    return make(name) if make is not None else parent / name
 
 
 def _display(rel: str) -> str:
