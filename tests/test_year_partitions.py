@@ -7,11 +7,13 @@ import dagster as dg
 import duckdb
 import pytest
 
+from pipeline.cli import ingest
 from pipeline.defs.assets import ASSETS
 from pipeline.defs.checks import CHECKS
 from pipeline.defs.jobs import JOBS
 from pipeline.defs.partitions import REPORT_YEARS, register_years, settings_for_year
 from pipeline.defs.resources import PipelineSettings, build_resources
+from pipeline.defs.sensors import report_years_sensor
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 REAL_EXCERPTS = REPO_DIR / "tests" / "fixtures" / "real"
@@ -101,3 +103,25 @@ def test_run_config_for_settings_changes_only_the_fields_it_names(raw_dir, tmp_p
     assert parsed["build"].value == "full"  # report_db saw full_rebuild too, not only the settings resource
     assert parsed["full_build_reason"].value == "a full build was asked for"
     assert parsed["reports_parsed"].value == len(ingested(db))
+
+
+def test_report_years_sensor_lists_the_years_of_a_database_built_elsewhere(raw_dir, tmp_path):
+    db = tmp_path / "report.duckdb"
+    settings = PipelineSettings(raw_dir=str(raw_dir), db_path=str(db))
+    with dg.DagsterInstance.ephemeral() as instance:
+
+        def tick():
+            context = dg.build_sensor_context(instance=instance, resources={"settings": settings})
+            return report_years_sensor(context)
+
+        assert isinstance(tick(), dg.SkipReason)  # no database yet
+        assert ingest(raw_dir, db, workers=1) == 0  # the CLI: its own ephemeral instance, not this one
+        years = sorted({year for year, _ in ingested(db).values() if year is not None})
+        result = tick()
+        assert isinstance(result, dg.SensorResult)
+        (request,) = result.dynamic_partitions_requests
+        assert request.partitions_def_name == REPORT_YEARS.name
+        assert list(request.partition_keys) == [str(y) for y in years]
+        instance.add_dynamic_partitions(REPORT_YEARS.name, ["2023"])
+        (request,) = tick().dynamic_partitions_requests
+        assert "2023" not in request.partition_keys and len(request.partition_keys) == len(years) - 1

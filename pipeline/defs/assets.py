@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 from tqdm import tqdm
 
-from pipeline.defs.partitions import register_years
+from pipeline.defs.partitions import published_years, register_years
 from pipeline.defs.resources import PipelineSettings, ReportDatabase
 from pipeline.intake import Verdict, screen_scan
 from pipeline.ledger import known_hashes
@@ -530,9 +530,6 @@ def anomaly_tables(report_db: ReportDatabase) -> dg.MaterializeResult:
 )
 def published_database(context: dg.AssetExecutionContext, report_db: ReportDatabase) -> dg.MaterializeResult:
     with report_db.read_connection() as con:
-        years = [
-            y for (y,) in con.execute("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL").fetchall()
-        ]
         by_status = dict(
             con.execute("SELECT parse_status, count(*) FROM reports GROUP BY 1 ORDER BY 1").fetchall()
         )
@@ -549,11 +546,12 @@ def published_database(context: dg.AssetExecutionContext, report_db: ReportDatab
     target = report_db.publish()
     # the years there are to re-parse become partitions of the reparse_year job (published first: a
     # partition for a year that never got published would be a lie)
+    years = published_years(target)
     new_years = register_years(context.instance, years)
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(target)),
-            "report_years": dg.MetadataValue.json(sorted(years)),
+            "report_years": dg.MetadataValue.json(years),
             "report_years_added": dg.MetadataValue.json(new_years),
             "size_bytes": target.stat().st_size,
             "reports": sum(by_status.values()),

@@ -7,11 +7,15 @@ partition 2023 is an incremental build that parses the 2023 reports again (`repa
 keeps every other report as it is, so its cost is that year's, not the corpus's. A backfill over several
 years queues one such run per year (dagster.yaml runs them one at a time).
 
-The partition keys are the years the published database holds: published_database adds each new one, so
-the UI lists exactly the years there are to re-parse.
+The partition keys are the years the published database holds: published_database adds each new one, and
+report_years_sensor adds those of a database built outside the instance (`make run`), so the UI lists the
+years there are to re-parse.
 """
 
+from pathlib import Path
+
 import dagster as dg
+import duckdb
 
 REPORT_YEARS = dg.DynamicPartitionsDefinition(name="report_years")
 
@@ -38,3 +42,13 @@ def register_years(instance: dg.DagsterInstance, years: list[int]) -> list[str]:
     if new:
         instance.add_dynamic_partitions(REPORT_YEARS.name, new)
     return new
+
+
+def published_years(db_path: Path) -> list[int]:
+    """The report years of the published database at db_path ([] when there is none yet)."""
+    if not db_path.is_file():
+        return []
+    # read-only: a build never writes the published file in place, so this never waits on one
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = con.execute("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY 1").fetchall()
+    return [year for (year,) in rows]

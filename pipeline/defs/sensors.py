@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.defs.jobs import ingest_job
+from pipeline.defs.partitions import REPORT_YEARS, published_years
 from pipeline.defs.resources import PipelineSettings
 
 # scan_raw_folder's walk, without the hashing (private until pipeline.manifest exposes a listing).
@@ -67,4 +68,30 @@ def raw_folder_sensor(
     )
 
 
-SENSORS = [raw_folder_sensor]
+@dg.sensor(
+    name="report_years_sensor",
+    minimum_interval_seconds=300,
+    # it starts no run, only lists years: safe to have on from the start
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description=(
+        "Adds the report years of the published database that are not yet partitions of the reparse_year "
+        "job, e.g. after a build from the command line (`make run`), which does not go through this "
+        "instance. Starts no run."
+    ),
+)
+def report_years_sensor(
+    context: dg.SensorEvaluationContext, settings: PipelineSettings
+) -> dg.SensorResult | dg.SkipReason:
+    try:
+        years = published_years(settings.target)
+    except Exception as exc:  # a database this pipeline cannot read: say so, and try again next tick
+        return dg.SkipReason(f"cannot read the years of {settings.target}: {exc}")
+    assert REPORT_YEARS.name is not None
+    known = set(context.instance.get_dynamic_partitions(REPORT_YEARS.name))
+    new = [str(y) for y in years if str(y) not in known]
+    if not new:
+        return dg.SkipReason(f"no new report year in {settings.target} ({len(years)} years)")
+    return dg.SensorResult(dynamic_partitions_requests=[REPORT_YEARS.build_add_request(new)])
+
+
+SENSORS = [raw_folder_sensor, report_years_sensor]
