@@ -42,14 +42,15 @@ def rows(con) -> list[tuple]:
     return con.execute("SELECT * FROM files ORDER BY file_name").fetchall()
 
 
-def check_build(tmp_path: Path, verdicts: list[Verdict], history, seen_at: datetime, kept: set[str]):
-    """Both ledgers of one build; reports in `kept` take their verdict from the reports table (as kept from
-    the previous build), the others are passed as parsed now. Returns the new history (as read back)."""
+def check_build(con, verdicts: list[Verdict], history, seen_at: datetime, kept: set[str]):
+    """Both ledgers of one build, the SQL one written over the files table `con` holds (the previous
+    ledger, as a build that starts from the published database has it); reports in `kept` take their verdict
+    from the reports table (as kept from the previous build), the others are passed as parsed now. Returns
+    the new history (as read back)."""
     verdicts = sorted(verdicts, key=lambda v: v.file_name)
     outcomes = {v.file.report_id: outcome(v) for v in verdicts if v.accepted and v.file is not None}
     expected = ledger_records(verdicts, outcomes, history, seen_at)
-    con = duckdb.connect(str(tmp_path / f"{seen_at:%m}.duckdb"))
-    create_schema(con)
+    con.execute("DELETE FROM reports")
     for rid, o in outcomes.items():
         if rid in kept:
             detail = o.detail or None  # a NULL parse_detail reads as ''
@@ -66,7 +67,6 @@ def check_build(tmp_path: Path, verdicts: list[Verdict], history, seen_at: datet
     assert n == len(expected)
     assert sum(counts.values()) == n
     table = con.sql("SELECT * FROM files").to_arrow_table()
-    con.close()
     return FileHistory(table.cast(records_table([]).schema))
 
 
@@ -82,7 +82,14 @@ def test_sql_ledger_equals_python_ledger_over_three_builds(tmp_path):
         rejected("link.txt", None),  # not read at all
         accepted("名字.txt", "N"),
     ]
-    h1 = check_build(tmp_path, first, {}, T1, kept=set())
+    con = duckdb.connect(str(tmp_path / "ledger.duckdb"))
+    create_schema(con)
+    # a row the ledger does not have: the files table ends equal to the ledger whatever it held
+    con.execute(
+        "INSERT INTO files VALUES ('stray.txt', NULL, NULL, NULL, 'removed', '', NULL, ?, ?)",
+        [T1.replace(tzinfo=None)] * 2,
+    )
+    h1 = check_build(con, first, {}, T1, kept=set())
     second = [
         accepted("a.txt", "A"),
         accepted("0-copy-of-a.txt", "A"),  # now the first file of content A
@@ -94,10 +101,14 @@ def test_sql_ledger_equals_python_ledger_over_three_builds(tmp_path):
         accepted("new.txt", "NEW", modified_ns=-1_500),  # before the epoch: floored to whole microseconds
     ]
     kept = {raw("", c).report_id for c in ("A", "D", "M", "N")}
-    h2 = check_build(tmp_path, second, h1, T2, kept=kept)
+    h2 = check_build(con, second, h1, T2, kept=kept)
     third = [accepted("a.txt", "A"), accepted("new.txt", "NEW", modified_ns=-1_500)]
     kept = {raw("", c).report_id for c in ("A", "NEW")}
-    h3 = check_build(tmp_path, third, h2, T3, kept=kept)
+    h3 = check_build(con, third, h2, T3, kept=kept)
+    # the same build over an empty files table (a full build's) gives the same ledger
+    fresh = duckdb.connect(str(tmp_path / "fresh.duckdb"))
+    create_schema(fresh)
+    check_build(fresh, third, h2, T3, kept=kept)
     # the removed files stay removed, with the same rows, build after build
     h3_records = {name: h3[name] for name in h3}
     assert h3_records["gone.txt"].status == "removed"

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipeline.gc_pause import collector_paused
 from pipeline.intake import Verdict
 from pipeline.ledger import STATUSES, FileHistory, FileRecord, as_utc_naive
 from pipeline.outcome import Outcome
@@ -97,16 +98,16 @@ def write_ledger(
     history: Mapping[str, FileRecord],
     seen_at: datetime,
 ) -> tuple[int, dict[str, int]]:
-    """Replace the files table with the ledger after this build (the rows pipeline.ledger.ledger_records
-    gives, made in SQL: sql/ledger), in one transaction. Returns the rows written and their counts by status
+    """Make the files table the ledger after this build (the rows pipeline.ledger.ledger_records gives, made
+    in SQL: sql/ledger; only the rows that changed are rewritten), in one transaction. Returns the rows written and their counts by status
     (in the order of STATUSES, before mark_superseded).
 
     verdicts: screening of every path of the scan; new_outcomes: the parser's verdict on each report parsed
     by this build; the verdict on every other report of the build is read from its reports row, so the
     reports table must hold the build's reports (and only those) already. history: the previous ledger
     (a FileHistory is passed to SQL as it was read, without a Python object per file)."""
-    verdicts = list(verdicts)
-    scan = _scan_table(verdicts)
+    with collector_paused():  # the columns' values, no cycles
+        scan = _scan_table(list(verdicts))
     parsed = pa.table(
         {
             "report_id": pa.array(list(new_outcomes), pa.string()),
@@ -130,8 +131,8 @@ def write_ledger(
         ).fetchall()
         if missing:
             raise ValueError(f"{missing[0][0]} was accepted for parsing but has no parse result")
-        con.execute("DELETE FROM files")
         con.execute((folder / "ledger.sql").read_text(encoding="utf-8"), [as_utc_naive(seen_at)])
+        con.execute((folder / "merge.sql").read_text(encoding="utf-8"))
         con.execute("DROP VIEW _outcomes")
         counts = dict(con.execute("SELECT status, count(*) FROM files GROUP BY 1").fetchall())
     return sum(counts.values()), {s: counts[s] for s in STATUSES if counts.get(s)}

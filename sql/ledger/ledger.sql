@@ -1,12 +1,12 @@
--- The file ledger after this build, inserted into the emptied files table (pipeline/store/files.py,
--- write_ledger): one row per path of this scan, then one 'removed' row per file of the previous ledger that
--- the scan no longer has. The rules are pipeline/ledger.py's ledger_records (tests/test_ledger_sql.py holds
+-- The file ledger after this build, as the temp table _ledger (pipeline/store/files.py, write_ledger; merge.sql
+-- then makes the files table equal to it): one row per path of this scan, then one 'removed' row per file of
+-- the previous ledger that the scan no longer has. The rules are pipeline/ledger.py's ledger_records (tests/test_ledger_sql.py holds
 -- the two equal); here they run over every file at once instead of one Python object per file.
 --   _scan      every path screened by this build: accepted (to its report) or rejected with a status
 --   _outcomes  the parser's verdict (parse_status, detail) on each report of the build, by report_id
 --   _history   the previous ledger (columns of the files table)
 --   $1         this build's time (UTC): last_seen of every file present, first_seen of the new ones
-INSERT INTO files BY NAME
+CREATE OR REPLACE TEMP TABLE _ledger AS
 WITH first_of_content AS (
     -- the first accepted file of each content in file_name order: its report stands for the other copies
     SELECT sha256, min(file_name) AS first_name FROM _scan WHERE accepted GROUP BY sha256
@@ -57,5 +57,4 @@ removed AS (
 )
 SELECT * FROM scanned
 UNION ALL
-SELECT * FROM removed
-ORDER BY file_name;
+SELECT * FROM removed;
