@@ -17,6 +17,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from pipeline.gc_pause import collector_paused
 from pipeline.manifest import RawFile, RawScan, SkippedPath
 from pipeline.parsing.decode import decode
 
@@ -89,13 +90,14 @@ def screen_scan(scan: RawScan, max_bytes: int, known_ids: Collection[str] = ()) 
 
     known_ids: report_ids of contents already accepted and parsed (the published database's reports): a
     file with such content is accepted without being read again, if it is within the size limit."""
-    verdicts = [
-        Verdict(f.file_name, f, None)
-        if f.report_id in known_ids and 0 < f.size_bytes <= max_bytes
-        else screen(f, max_bytes)
-        for f in scan.files
-    ] + [screen_skipped(s) for s in scan.skipped]
-    return sorted(verdicts, key=lambda v: v.file_name)
+    with collector_paused():  # a Verdict per file, no cycles
+        verdicts = [
+            Verdict(f.file_name, f, None)
+            if f.report_id in known_ids and 0 < f.size_bytes <= max_bytes
+            else screen(f, max_bytes)
+            for f in scan.files
+        ] + [screen_skipped(s) for s in scan.skipped]
+        return sorted(verdicts, key=lambda v: v.file_name)
 
 
 def screen_skipped(skipped: SkippedPath) -> Verdict:

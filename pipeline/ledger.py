@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.gc_pause import collector_paused
 from pipeline.intake import EMPTY, TOO_LARGE, UNREADABLE, Verdict
 from pipeline.manifest import RawFile
 from pipeline.outcome import Outcome, outcome_of
@@ -99,14 +100,16 @@ class FileHistory(Mapping[str, FileRecord]):
         t = t.filter(pc.fill_null(keep, False))
         # a naive TIMESTAMP's int64 is its microseconds since the epoch, as (modified_at - _EPOCH) gives
         micros = t["modified_at"].cast(pa.int64())
-        sizes = t["size_bytes"].to_pylist()
-        return dict(
-            zip(
-                t["file_name"].to_pylist(),
-                zip(sizes, micros.to_pylist(), t["sha256"].to_pylist(), strict=True),
-                strict=True,
+        with collector_paused():  # a tuple per file, no cycles
+            return dict(
+                zip(
+                    t["file_name"].to_pylist(),
+                    zip(
+                        t["size_bytes"].to_pylist(), micros.to_pylist(), t["sha256"].to_pylist(), strict=True
+                    ),
+                    strict=True,
+                )
             )
-        )
 
 
 def ledger_records(

@@ -17,6 +17,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from pipeline.gc_pause import collector_paused
+
 # Top-level files that describe the folder rather than being reports.
 _TOP_LEVEL_SKIP_EXACT = frozenset({"units.csv"})
 _TOP_LEVEL_SKIP_PREFIX = "README"
@@ -90,9 +92,13 @@ def scan_raw(raw_dir: Path, known: Mapping[str, tuple[int, int, str]] | None = N
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise NotADirectoryError(f"raw folder not found or not a directory: {raw_dir}")
+    with collector_paused():  # a RawFile and a Path per file, no cycles
+        return _scan(raw_dir, known or {})
+
+
+def _scan(raw_dir: Path, known: Mapping[str, tuple[int, int, str]]) -> RawScan:
     found: list[RawFile] = []
     skipped: list[SkippedPath] = []
-    known = known or {}
     folders = {"": raw_dir}  # relative folder -> its Path, so each file's Path is made from its folder's
     for rel, entry_path, reason in _walk(raw_dir, raw_dir.resolve(), ""):
         name = _display(rel)

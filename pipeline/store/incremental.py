@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipeline.gc_pause import collector_paused
 from pipeline.ledger import as_utc_naive
 from pipeline.outcome import Outcome
 from pipeline.store.rows import DUPLICATE_FILE
@@ -152,15 +153,16 @@ def _why_full(target: Path, staging: Path, print_: str, full: bool) -> str | Non
 
 
 def _base_reports(con: duckdb.DuckDBPyConnection) -> dict[str, BaseReport]:
-    rows = con.execute(
-        "SELECT report_id, file_name, year, parse_status, coalesce(parse_detail, ''), unit_name, division_code, "
-        "county_code, city_code, province_code FROM reports"
-    ).fetchall()
     names = ("unit_name", "division_code", "county_code", "city_code", "province_code")
-    return {
-        r[0]: BaseReport(r[0], r[1], r[2], Outcome(r[3], r[4]), dict(zip(names, r[5:], strict=True)))
-        for r in rows
-    }
+    with collector_paused():  # a row, a BaseReport, an Outcome and a dict per report, no cycles
+        rows = con.execute(
+            "SELECT report_id, file_name, year, parse_status, coalesce(parse_detail, ''), unit_name, "
+            "division_code, county_code, city_code, province_code FROM reports"
+        ).fetchall()
+        return {
+            r[0]: BaseReport(r[0], r[1], r[2], Outcome(r[3], r[4]), dict(zip(names, r[5:], strict=True)))
+            for r in rows
+        }
 
 
 def write_build_info(con: duckdb.DuckDBPyConnection, print_: str, built_at: datetime, full: bool) -> None:
