@@ -1,14 +1,13 @@
-"""pipeline.similarity.candidate_pairs, the same pairs in less time: what the near-duplicate step of every
-build runs over all the signatures. No Dagster, no database.
+"""Candidate pairs for the near-duplicate measure: reports that share an LSH band bucket of their MinHash
+signatures (pipeline.similarity) as near neighbours, of the same or adjacent years, agreeing on enough of
+their signature. What the near-duplicate step of every build runs over all the signatures. No Dagster, no
+database.
 
-Same LSH bands, keys, neighbours, year and signature-agreement tests and cap (tests/test_lsh.py holds the
-two equal); the differences are only in how the work is done:
-- each band is sorted by itself with numpy (by key, year, index) instead of one sort of every band's rows;
-- the pairs are deduplicated as one sorted int64 code each (a * n + b) instead of two columns;
+Done with numpy for speed (tests/test_lsh.py holds it equal to the first, plainer polars version):
+- each band is sorted by itself (by key, year, index);
+- the pairs are deduplicated as one sorted int64 code each (a * n + b);
 - signatures are compared as uint32 when they fit (the minhash keeps 32 bits: half the memory to gather),
   and their agreement counted rather than averaged as floats.
-similarity.py itself is part of the build fingerprint (it makes the stored signatures), so the faster copy
-lives here and leaves that fingerprint, and every published database, as they are.
 """
 
 from __future__ import annotations
@@ -25,7 +24,11 @@ def candidate_pairs(
     signatures: np.ndarray,
     checks_per_report: int = 10,
 ) -> list[tuple[str, str]]:
-    """pipeline.similarity.candidate_pairs(ids, years, signatures, checks_per_report)."""
+    """Pairs (a, b), a < b, worth measuring: they share an LSH band bucket as near neighbours, are of the
+    same or adjacent years and agree on at least _MIN_JACCARD of their signature. At most
+    `checks_per_report` per report, its nearest ids first. `signatures` has one row of PERMUTATIONS values
+    per id. A function of the whole set: every build computes it over all reports (it is cheap; measuring
+    is not: pipeline/store/near_duplicates.py measures each pair once, in any build)."""
     n = len(ids)
     if n < 2:
         return []
@@ -73,7 +76,7 @@ def candidate_pairs(
 
 def _agreeing(sig: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Which pairs (a[k], b[k]) agree on at least _MIN_JACCARD of their signature values: the test
-    (sig[a] == sig[b]).mean(axis=1) >= _MIN_JACCARD of similarity.candidate_pairs, as a count."""
+    (sig[a] == sig[b]).mean(axis=1) >= _MIN_JACCARD, as a count."""
     width = sig.shape[1]
     # the fewest equal values whose share (the same float division mean makes) reaches _MIN_JACCARD
     need = next(c for c in range(width + 1) if c / width >= _MIN_JACCARD)

@@ -23,7 +23,6 @@ from functools import lru_cache
 from itertools import chain
 
 import numpy as np
-import polars as pl
 import regex
 from rapidfuzz.fuzz import ratio
 
@@ -123,72 +122,6 @@ def _minhash(hashes: np.ndarray) -> np.ndarray:
     return permuted.min(axis=0)
 
 
-def candidate_pairs(
-    ids: list[str],
-    years: list[int | None],
-    signatures: np.ndarray,
-    checks_per_report: int = 10,
-) -> list[tuple[str, str]]:
-    """Pairs (a, b), a < b, worth measuring: they share an LSH band bucket as near neighbours, are of the
-    same or adjacent years and agree on at least _MIN_JACCARD of their signature. At most
-    `checks_per_report` per report, its nearest ids first. `signatures` has one row of PERMUTATIONS values
-    per id. A function of the whole set: every build computes it over all reports (it is cheap; measuring
-    is not: pipeline/store/near_duplicates.py measures each pair once, in any build)."""
-    if len(ids) < 2:
-        return []
-    sig = signatures.astype(np.uint64, copy=False)
-    index = np.arange(len(ids), dtype=np.int64)
-    years_np = np.array([y if y is not None else -10 for y in years], dtype=np.int32)
-    frames = []
-    for band in range(_BANDS):
-        block = sig[:, band * _ROWS : (band + 1) * _ROWS]
-        # one 64-bit key per band (wrapping polynomial mix); equal blocks give equal keys
-        key = np.zeros(len(ids), dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            for j in range(_ROWS):
-                key = key * np.uint64(1_000_003) + block[:, j]
-        frames.append(
-            pl.DataFrame({"band": np.full(len(ids), band, np.int8), "key": key, "year": years_np, "i": index})
-        )
-    members = pl.concat(frames).sort("band", "key", "year", "i")
-    pairs = (
-        pl.concat(
-            [
-                members.select(
-                    "i",
-                    j=pl.col("i").shift(-k),
-                    same=(pl.col("key").shift(-k) == pl.col("key"))
-                    & (pl.col("band").shift(-k) == pl.col("band")),
-                ).filter(pl.col("same"))
-                for k in range(1, NEIGHBOURS + 1)
-            ]
-        )
-        .select(a=pl.min_horizontal("i", "j"), b=pl.max_horizontal("i", "j"))
-        .unique()
-    )
-    if pairs.is_empty():
-        return []
-    a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
-    keep = (np.abs(years_np[a] - years_np[b]) <= 1) & (years_np[a] >= 0) & (years_np[b] >= 0)
-    a, b = a[keep], b[keep]
-    # in slices: the signatures of a few million pairs at once would take gigabytes
-    agrees = np.zeros(len(a), dtype=bool)
-    for start in range(0, len(a), _SLICE):
-        sa, sb = a[start : start + _SLICE], b[start : start + _SLICE]
-        agrees[start : start + _SLICE] = (sig[sa] == sig[sb]).mean(axis=1) >= _MIN_JACCARD
-    a, b = a[agrees], b[agrees]
-    # the cap, from both sides: each report's candidates in order of the other's index
-    capped = (
-        pl.DataFrame({"a": a, "b": b})
-        .sort("a", "b")
-        .filter(pl.int_range(pl.len()).over("a") < checks_per_report)
-        .sort("b", "a")
-        .filter(pl.int_range(pl.len()).over("b") < checks_per_report)
-        .sort("a", "b")
-    )
-    return [(ids[x], ids[y]) for x, y in capped.iter_rows()]
-
-
 def measure_pairs(
     pairs: Iterable[tuple[str, str]], text_of: Callable[[str], str | None], threshold: float = THRESHOLD
 ) -> dict[tuple[str, str], float]:
@@ -235,6 +168,8 @@ def near_duplicates(
     if not ids:
         return []
     year_of = [(years or {}).get(rid) if years is not None else 0 for rid in ids]
+    from pipeline.lsh import candidate_pairs  # here: pipeline.lsh reads this module's constants
+
     pairs = candidate_pairs(ids, year_of, np.vstack(list(signed.values())))
     return select_pairs(measure_pairs(pairs, texts.get, threshold), threshold)
 
