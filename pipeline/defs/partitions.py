@@ -34,12 +34,18 @@ reparse_year_config = dg.PartitionedConfig(
 )
 
 
-def register_years(instance: dg.DagsterInstance, years: list[int]) -> list[str]:
-    """Add the years not yet partitions of REPORT_YEARS; returns the keys added."""
+def new_year_keys(instance: dg.DagsterInstance, years: list[int]) -> list[str]:
+    """The partition keys of the years that are not yet partitions of REPORT_YEARS, in year order."""
     assert REPORT_YEARS.name is not None
     known = set(instance.get_dynamic_partitions(REPORT_YEARS.name))
-    new = [str(y) for y in sorted(set(years)) if str(y) not in known]
+    return [str(y) for y in sorted(set(years)) if str(y) not in known]
+
+
+def register_years(instance: dg.DagsterInstance, years: list[int]) -> list[str]:
+    """Add the years not yet partitions of REPORT_YEARS; returns the keys added."""
+    new = new_year_keys(instance, years)
     if new:
+        assert REPORT_YEARS.name is not None
         instance.add_dynamic_partitions(REPORT_YEARS.name, new)
     return new
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.defs.jobs import ingest_job
-from pipeline.defs.partitions import REPORT_YEARS, published_years
+from pipeline.defs.partitions import REPORT_YEARS, new_year_keys, published_years
 from pipeline.defs.resources import PipelineSettings
 
 # scan_raw_folder's walk, without the hashing (private until pipeline.manifest exposes a listing).
@@ -86,9 +86,7 @@ def report_years_sensor(
         years = published_years(settings.target)
     except Exception as exc:  # a database this pipeline cannot read: say so, and try again next tick
         return dg.SkipReason(f"cannot read the years of {settings.target}: {exc}")
-    assert REPORT_YEARS.name is not None
-    known = set(context.instance.get_dynamic_partitions(REPORT_YEARS.name))
-    new = [str(y) for y in years if str(y) not in known]
+    new = new_year_keys(context.instance, years)
     if not new:
         return dg.SkipReason(f"no new report year in {settings.target} ({len(years)} years)")
     return dg.SensorResult(dynamic_partitions_requests=[REPORT_YEARS.build_add_request(new)])
