@@ -180,15 +180,13 @@ def test_a_parser_crash_on_one_file_does_not_stop_the_run(raw_dir, db_path, tmp_
 
 
 def test_a_result_breaking_the_contract_becomes_a_failed_report(raw_dir, db_path, tmp_path, monkeypatch):
-    from dataclasses import replace
-
     real_parse = parse_files_module.parse_report_and_lines
     broken = SEED_FILES[0].name
 
     def parse_report_and_lines(data, file_name=""):
         report, *read = real_parse(data, file_name)
         if file_name == broken:
-            report.cells[0] = replace(report.cells[0], row_code="no_such_row")
+            report.cells[0] = report.cells[0]._replace(row_code="no_such_row")
         return (report, *read)
 
     monkeypatch.setattr(parse_files_module, "parse_report_and_lines", parse_report_and_lines)

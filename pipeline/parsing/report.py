@@ -39,9 +39,10 @@ def _with_source_lines(report: ParsedReport, source_lines: list[int]) -> ParsedR
     def src(line: int | None) -> int | None:
         return source_lines[line - 1] if line is not None and 0 < line <= len(source_lines) else line
 
-    # the cells and issues were all made by this parse: corrected in place, not copied one by one
-    for item in (*report.cells, *report.issues):
-        set_source_line(item, src(item.source_line))
+    report.cells = [cell._replace(source_line=src(cell.source_line)) for cell in report.cells]
+    # the issues were all made by this parse: corrected in place, not copied one by one
+    for issue in report.issues:
+        set_source_line(issue, src(issue.source_line))
     return report
 
 

@@ -161,15 +161,22 @@ class CellColumns:
 
     @classmethod
     def of(cls, cells: list[Cell]) -> CellColumns:
-        return cls(
-            [cell.table_code for cell in cells],
-            [cell.row_code for cell in cells],
-            [cell.col_code for cell in cells],
-            [cell.value for cell in cells],
-            [cell.cell_state for cell in cells],
-            [cell.measure_unit for cell in cells],
-            [cell.source_line for cell in cells],
-        )
+        if not cells:
+            return cls([], [], [], [], [], [], [])
+        try:
+            # a Cell is a tuple: zip transposes them into columns in C
+            table, row, col, state, value, _raw, line, unit = zip(*cells, strict=True)
+        except (TypeError, ValueError):  # not tuples of 8 fields: read the fields by name instead
+            return cls(
+                [cell.table_code for cell in cells],
+                [cell.row_code for cell in cells],
+                [cell.col_code for cell in cells],
+                [cell.value for cell in cells],
+                [cell.cell_state for cell in cells],
+                [cell.measure_unit for cell in cells],
+                [cell.source_line for cell in cells],
+            )
+        return cls(list(table), list(row), list(col), list(value), list(state), list(unit), list(line))
 
 
 class FactsColumns:
