@@ -71,8 +71,8 @@ class ParsedReport:
     parser_version: str = PARSER_VERSION
 
 
-# Cell(...) goes through the NamedTuple's keyword-handling __new__; tuple.__new__ builds the same tuple in
-# a third of the time.
+# Cell(...) goes through the NamedTuple's keyword-handling __new__; tuple.__new__ builds the same tuple at
+# about two thirds of the cost (timeit, 2026-12-04: 0.16 against 0.24 µs a cell, call included).
 _new_tuple = tuple.__new__
 
 
