@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from pipeline.defs.partitions import published_years, register_years
 from pipeline.defs.resources import PipelineSettings, ReportDatabase
-from pipeline.intake import Verdict, screen_scan
+from pipeline.intake import Verdicts, screen_scan
 from pipeline.ledger import known_hashes
 from pipeline.manifest import RawScan, scan_raw
 from pipeline.parse_files import MIN_FILES_FOR_POOL, Progress, default_workers, parse_to_shards, shard_glob
@@ -97,7 +97,7 @@ def file_intake(
     raw_manifest: RawScan,
     settings: PipelineSettings,
     report_db: ReportDatabase,
-) -> dg.Output[list[Verdict]]:
+) -> dg.Output[Verdicts]:
     # contents the published database already holds were screened when they came: not read again
     verdicts = screen_scan(raw_manifest, settings.max_file_bytes, report_db.base().reports)
     rejected = [v for v in verdicts if not v.accepted]
@@ -130,7 +130,7 @@ def file_intake(
 )
 def parsed_reports(
     context: dg.AssetExecutionContext,
-    file_intake: list[Verdict],
+    file_intake: Verdicts,
     settings: PipelineSettings,
     report_db: ReportDatabase,
 ) -> dg.Output[ParseRun]:
@@ -292,7 +292,7 @@ def facts_table(parsed_reports: ParseRun, report_db: ReportDatabase) -> dg.Mater
     ),
 )
 def parse_issues_table(
-    parsed_reports: ParseRun, file_intake: list[Verdict], report_db: ReportDatabase
+    parsed_reports: ParseRun, file_intake: Verdicts, report_db: ReportDatabase
 ) -> dg.MaterializeResult:
     extra = pa.concat_tables(
         [duplicate_issues_table(parsed_reports.plan.duplicates), rejection_issues_table(file_intake)]
@@ -384,7 +384,7 @@ def text_similarity(
     ),
 )
 def files_table(
-    file_intake: list[Verdict], parsed_reports: ParseRun, report_db: ReportDatabase
+    file_intake: Verdicts, parsed_reports: ParseRun, report_db: ReportDatabase
 ) -> dg.MaterializeResult:
     history = report_db.file_history()
     parsed = {s.report_id: s.outcome for s in parsed_reports.parsed}

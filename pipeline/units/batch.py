@@ -31,6 +31,8 @@ def load_resolver(raw_dir: Path) -> UnitResolver:
     """The resolver for the reports of raw_dir, with its overrides file (an unreadable one is ignored,
     and says why in overrides_error)."""
     try:
-        return UnitResolver(load_overrides(Path(raw_dir) / OVERRIDES_FILE, load_gazetteer()))
+        # the gazetteer only for an overrides file: the parse workers load their own, and the main process
+        # need not spend half a second on it for nothing
+        return UnitResolver(load_overrides(Path(raw_dir) / OVERRIDES_FILE))
     except ValueError as exc:
         return UnitResolver({}, str(exc))
