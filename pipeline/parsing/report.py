@@ -15,18 +15,16 @@ from pipeline.parsing.model import (
     PARSED,
     PARSED_WITH_ISSUES,
     WARNING,
-    Cell,
     Issue,
     ParsedReport,
     ReportMeta,
+    new_cell,
     set_source_line,
 )
 from pipeline.parsing.script import simplify_lines
 from pipeline.parsing.sections import ReadText, table_regions
 from pipeline.parsing.tables import detect_edition, read_labelled_table, read_review_table
 from pipeline.parsing.tokens import TEXT, tokenize
-
-_new_tuple = tuple.__new__
 
 _TABLE_NAMES = {"t2": "二 (主动公开)", "t3": "三 (依申请公开)", "t4": "四 (行政复议/行政诉讼)"}
 
@@ -42,8 +40,8 @@ def _with_source_lines(report: ParsedReport, source_lines: list[int]) -> ParsedR
     def src(line: int | None) -> int | None:
         return source_lines[line - 1] if line is not None and 0 < line <= len(source_lines) else line
 
-    # built as new_cell builds a cell: _replace costs three times as much (0.9 against 0.33 µs a cell)
-    report.cells = [_new_tuple(Cell, cell[:6] + (src(cell[6]), cell[7])) for cell in report.cells]
+    # new_cell, not _replace: half the cost (timeit: 0.46 against 0.88 µs a cell)
+    report.cells = [new_cell(*cell[:6], src(cell[6]), cell[7]) for cell in report.cells]
     # the issues were all made by this parse: corrected in place, not copied one by one
     for issue in report.issues:
         set_source_line(issue, src(issue.source_line))

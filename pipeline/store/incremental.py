@@ -154,7 +154,7 @@ def _why_full(target: Path, staging: Path, print_: str, full: bool) -> str | Non
 
 def _base_reports(con: duckdb.DuckDBPyConnection) -> dict[str, BaseReport]:
     names = ("unit_name", "division_code", "county_code", "city_code", "province_code")
-    with collector_paused():  # a row, a BaseReport, an Outcome and a dict per report, no cycles
+    with collector_paused():  # a BaseReport, an Outcome and a dict per report, no cycles
         # read by column (Arrow to Python objects in C, each place a dict already), not row by row
         table = con.sql(
             "SELECT report_id, file_name, year, parse_status, coalesce(parse_detail, '') AS detail, unit_name, "
