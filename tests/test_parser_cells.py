@@ -362,6 +362,110 @@ def test_tab_row_with_empty_fields_on_both_sides_and_no_peer_stays_uncertain():
     assert any(i.code == "row_cells_uncertain" and i.source_line == 6 for i in report.issues)
 
 
+def test_tab_row_whose_own_values_fill_its_first_and_last_cell_needs_no_peer():
+    # 二、's values stand in its first (自然人) and last (总计) cell, with empty fields on both sides (merged
+    # label cells, a padded end): the row itself says where its cells are.
+    text = T3_TAB_HEAD + "二、上年结转政府信息公开申请数量\t\t\t4\t0\t\t\t\t0\t4\t\n" + T3_TAB_TAIL
+    report = parse_report(text)
+    assert _row(report, "2") == {
+        "natural_person": (VALUE, Decimal(4)),
+        "commercial": (VALUE, Decimal(0)),
+        "research": (BLANK, None),
+        "social_welfare": (BLANK, None),
+        "legal_service": (BLANK, None),
+        "other_org": (VALUE, Decimal(0)),
+        "total": (VALUE, Decimal(4)),
+    }
+
+
+def test_tab_row_that_slid_left_is_placed_by_a_peer_that_did_not():
+    # 4. slid from the third field to the first (merged cells on its left lost, its end padded); 3. did
+    # not, and shows that a 1. row's cells start right after its label: so do 4.'s, wherever it stands.
+    text = (
+        T3_TAB_HEAD
+        + "\t（三）不予公开\t1.属于国家秘密\t0\t0\t0\t0\t0\t0\t0\t\n"
+        + "4.保护第三方合法权益\t\t\t5\t0\t\t1\t\t\t\t\n"
+        + T3_TAB_TAIL
+    )
+    report = parse_report(text)
+    assert list(_row(report, "3_3_4").values()) == [
+        (BLANK, None),
+        (BLANK, None),
+        (VALUE, Decimal(5)),
+        (VALUE, Decimal(0)),
+        (BLANK, None),
+        (VALUE, Decimal(1)),
+        (BLANK, None),
+    ]
+
+
+def test_tab_row_in_its_own_label_column_is_placed_like_the_other_rows_in_theirs():
+    # No other （一）… row shows where its cells start, but 1. (its label in the third field, where the
+    # form's third label column is) shows that cells start in the fourth field of these lines; （一） stands
+    # in the second field, its own column, so nothing on its left was lost and its cells start there too.
+    text = (
+        T3_TAB_HEAD
+        + "三、本年度办理结果\t（一）予以公开\t\t\t2\t0\t\t\t0\t2\t\n"
+        + "\t（三）不予公开\t1.属于国家秘密\t1\t0\t\t\t0\t\t1\t\n"
+        + T3_TAB_TAIL
+    )
+    report = parse_report(text)
+    assert _row(report, "3_1") == {
+        "natural_person": (BLANK, None),
+        "commercial": (VALUE, Decimal(2)),
+        "research": (VALUE, Decimal(0)),
+        "social_welfare": (BLANK, None),
+        "legal_service": (BLANK, None),
+        "other_org": (VALUE, Decimal(0)),
+        "total": (VALUE, Decimal(2)),
+    }
+
+
+def test_tab_row_that_slid_left_of_its_label_column_is_not_placed_by_other_depths():
+    # （二） stands in the first field, not in its own (second) column: the converter may have lost a merged
+    # cell on its left and padded the line's end, so the other rows' columns do not say where its cells are.
+    text = (
+        T3_TAB_HEAD
+        + "（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t\t\t2\t0\t\t\t0\t\t\t\n"
+        + "\t（三）不予公开\t1.属于国家秘密\t1\t0\t\t\t0\t\t1\t\n"
+        + T3_TAB_TAIL
+    )
+    report = parse_report(text)
+    assert _row(report, "3_2") == {}
+    assert any(i.code == "row_cells_uncertain" and i.source_line == 6 for i in report.issues)
+    assert len(_row(report, "3_3_1")) == 7
+
+
+T3_LINES_HEAD = (
+    "某镇2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n申请人情况 |\n自然人 |\n"
+    "法人或其他组织 |\n总计 |\n商业企业 |\n科研机构 |\n社会公益组织 |\n法律服务机构 |\n其他 |\n"
+)
+
+
+def _cell_lines(label, cells):
+    return label + " |\n" + "".join(f"{c} |\n" for c in cells)
+
+
+def test_one_marked_cell_per_line_row_ends_at_the_next_group_label():
+    blanks_then_ones = ["", "", "", "", "", "1", "1"]
+    text = (
+        T3_LINES_HEAD
+        + "（四）无法提供 |\n"
+        + _cell_lines("3.补正后申请内容仍不明确", blanks_then_ones)
+        + "（五）不予处理 |\n"
+        + _cell_lines("1.信访举报投诉类申请", ["0"] * 7)
+        + T3_TAB_TAIL
+    )
+    report = parse_report(text)
+    assert list(_row(report, "3_4_3").values()) == [(BLANK, None)] * 5 + [(VALUE, Decimal(1))] * 2
+    assert len(_row(report, "3_5_1")) == 7
+    # a value between the group label and the next row label: the lines do not say whose it is
+    text = text.replace("（五）不予处理 |\n", "（五）不予处理 |\n3 |\n")
+    report = parse_report(text)
+    assert _row(report, "3_4_3") == {}
+    assert any(i.code == "row_cells_uncertain" and i.source_line == 13 for i in report.issues)
+
+
 def test_table_two_row_with_empty_fields_on_both_sides_is_placed_under_its_headers():
     # The 2019 form's 第二十条第（八）项 has two columns in a four-field grid: the headers say which.
     text = (

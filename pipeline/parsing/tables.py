@@ -159,7 +159,10 @@ def _positional(label: Token, segment: Sequence[Token], width: int) -> list[Toke
             cells.append(tok)
             per_line[tok.line] = per_line.get(tok.line, 0) + 1
         elif tok.kind == TEXT:
-            return None
+            if not cells:
+                return None
+            # the next group's label ("（五）不予处理 |") ends the row; cells after it fail the check below
+            break
     if any(n != 1 for n in per_line.values()) or any(t.line > label.line + 200 for t in cells):
         return None
     # Only a layout that marks every cell line ("\t0" and "\t", "0 |" and " |") shows where an empty cell
@@ -231,31 +234,46 @@ def _like_its_peers(
 
     How many empty fields a converter leaves for merged label cells, and whether it pads a row's end,
     differs from document to document (raw/002, raw/003) but not within one table: rows whose labels
-    sit at the same depth of the form (一、, （一）, 1.) and in the same field of equally wide lines are
-    laid out alike. A peer whose values fill its first and last cell shows where the cells start. Used
-    only when every such peer agrees and every other field of the row is empty."""
+    sit at the same depth of the form (一、, （一）, 1.) in equally wide lines have their first cell the
+    same number of fields after the label. That holds also for a row that slid left because the converter
+    lost the merged cells on its left (raw/003 "3.其他→→0…"): its label and cells moved together. A row
+    whose values fill its first and last cell shows that distance, be it a peer or the row itself.
+
+    When no row of its depth shows it, a row whose label stands in its depth's own label column (depth 0
+    in the first field, depth 1 in the second, …) lost nothing on its left, so its cells start in the same
+    field as those of every other such row of equally wide lines. Used only when all the evidence agrees
+    and every other field of the row is empty."""
     own = _line_fields(tokens, found[k][1])
     if own is None:
         return None
     start, end = own
-    ti = found[k][1]
-    at, n_fields, depth = ti - start, end - start, depths[specs[found[k][0]].row_code]
-    starts = set()
-    for j, (sj, tj) in enumerate(found):
-        if j == k or depths[specs[sj].row_code] != depth or tokens[tj].cells_on_line != n_fields:
+    n_fields = end - start
+    at, depth = found[k][1] - start, depths[specs[found[k][0]].row_code]
+    offsets: dict[int, set[int]] = {}  # depth -> fields from a label to its row's first cell
+    in_place: set[int] = set()  # depths with a row whose label stands in the depth's own column
+    for sj, tj in found:
+        if tokens[tj].cells_on_line != n_fields or (line := _line_fields(tokens, tj)) is None:
             continue
-        peer = _line_fields(tokens, tj)
-        if peer is None or tj - peer[0] != at:
-            continue
-        after = tokens[tj + 1 : peer[1]]
+        d = depths[specs[sj].row_code]
+        if tj - line[0] == d:
+            in_place.add(d)
+        after = tokens[tj + 1 : line[1]]
         if any(t.kind == TEXT for t in after):
             continue
         filled = [i for i, t in enumerate(after) if t.kind == CELL]
         if filled and filled[-1] - filled[0] == width - 1:
-            starts.add(at + 1 + filled[0])
-    if len(starts) != 1:
-        return None
-    first = starts.pop()
+            offsets.setdefault(d, set()).add(1 + filled[0])
+    if depth in offsets:
+        if len(offsets[depth]) != 1:
+            return None
+        first = at + next(iter(offsets[depth]))
+    else:
+        if at != depth or any(len(o) != 1 for o in offsets.values()):
+            return None
+        starts = {d + next(iter(offsets[d])) for d in in_place if d in offsets}
+        if len(starts) != 1:
+            return None
+        first = starts.pop()
     cells = range(first, first + width)
     fields = tokens[start:end]
     if cells.stop > len(fields) or not _rest_empty(fields, at, cells):
