@@ -436,6 +436,33 @@ def test_tab_row_that_slid_left_of_its_label_column_is_not_placed_by_other_depth
     assert len(_row(report, "3_3_1")) == 7
 
 
+def test_pipe_row_with_a_filler_or_an_empty_cell_at_its_end_is_bounded_by_a_peer():
+    # （一）'s line ends "| |": a one-column filler or an empty 总计, and its first field is empty too. （二）,
+    # of the same depth with as many fields after its label, has a value right after its label: a
+    # （一）… row's cells start right there, so （一）'s last field is the filler.
+    text = (
+        "某镇2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+        "自然人 | 法人或其他组织 | 总计 | ||||\n商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |\n"
+        "三、本年度办理结果 | （一）予以公开 |  | 2 |  | 0 | 0 | 0 | 2 | |\n"
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形） | 3 | 0 | 0 | 0 | 0 |  |  | |\n"
+        "四、政府信息公开行政复议、行政诉讼情况\n"
+    )
+    report = parse_report(text)
+    assert list(_row(report, "3_1").values()) == [
+        (BLANK, None),
+        (VALUE, Decimal(2)),
+        (BLANK, None),
+        (VALUE, Decimal(0)),
+        (VALUE, Decimal(0)),
+        (VALUE, Decimal(0)),
+        (VALUE, Decimal(2)),
+    ]
+    # without （二） nothing says which of the two empty fields is the cell
+    alone = parse_report(text.replace(text.splitlines()[5] + "\n", ""))
+    assert _row(alone, "3_1") == {}
+    assert any(i.code == "row_cells_uncertain" for i in alone.issues)
+
+
 T3_LINES_HEAD = (
     "某镇2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n申请人情况 |\n自然人 |\n"
     "法人或其他组织 |\n总计 |\n商业企业 |\n科研机构 |\n社会公益组织 |\n法律服务机构 |\n其他 |\n"

@@ -234,46 +234,58 @@ def _like_its_peers(
 
     How many empty fields a converter leaves for merged label cells, and whether it pads a row's end,
     differs from document to document (raw/002, raw/003) but not within one table: rows whose labels
-    sit at the same depth of the form (一、, （一）, 1.) in equally wide lines have their first cell the
-    same number of fields after the label. That holds also for a row that slid left because the converter
-    lost the merged cells on its left (raw/003 "3.其他→→0…"): its label and cells moved together. A row
-    whose values fill its first and last cell shows that distance, be it a peer or the row itself.
+    sit at the same depth of the form (一、, （一）, 1.), in equally wide lines or with as many fields after
+    the label, have their first cell the same number of fields after the label. That holds also for a row that slid left because the converter
+    lost the merged cells on its left (raw/003 "3.其他→→0…"): its label and cells moved together. Each
+    such row, the row itself included, bounds that distance: its values must lie within its cells, and
+    the cells within its line (a value right after the label, or in the line's last field, fixes it).
+    When the bounds of all of them leave one distance, that is where the row's cells start.
 
-    When no row of its depth shows it, a row whose label stands in its depth's own label column (depth 0
-    in the first field, depth 1 in the second, …) lost nothing on its left, so its cells start in the same
-    field as those of every other such row of equally wide lines. Used only when all the evidence agrees
-    and every other field of the row is empty."""
+    When they leave more, a row whose label stands in its depth's own label column (depth 0 in the first
+    field, depth 1 in the second, …) lost nothing on its left, so its cells start in the same field as
+    those of every other such row of equally wide lines whose depth's distance is fixed. Used only when
+    all the evidence agrees and every other field of the row is empty."""
     own = _line_fields(tokens, found[k][1])
     if own is None:
         return None
     start, end = own
     n_fields = end - start
     at, depth = found[k][1] - start, depths[specs[found[k][0]].row_code]
-    offsets: dict[int, set[int]] = {}  # depth -> fields from a label to its row's first cell
+    bounds: dict[int, tuple[int, int]] = {}  # depth -> least and most fields from a label to its first cell
     in_place: set[int] = set()  # depths with a row whose label stands in the depth's own column
     for sj, tj in found:
-        if tokens[tj].cells_on_line != n_fields or (line := _line_fields(tokens, tj)) is None:
+        if (line := _line_fields(tokens, tj)) is None:
             continue
+        same_width = line[1] - line[0] == n_fields
+        if not same_width and line[1] - tj != end - found[k][1]:
+            continue  # neither as wide a line nor as many fields after the label
         d = depths[specs[sj].row_code]
-        if tj - line[0] == d:
+        if same_width and tj - line[0] == d:
             in_place.add(d)
         after = tokens[tj + 1 : line[1]]
         if any(t.kind == TEXT for t in after):
             continue
         filled = [i for i, t in enumerate(after) if t.kind == CELL]
-        if filled and filled[-1] - filled[0] == width - 1:
-            offsets.setdefault(d, set()).add(1 + filled[0])
-    if depth in offsets:
-        if len(offsets[depth]) != 1:
-            return None
-        first = at + next(iter(offsets[depth]))
+        low, high = 1, len(after) - width + 1
+        if filled:
+            low, high = max(low, filled[-1] - width + 2), min(high, filled[0] + 1)
+        if d in bounds:
+            low, high = max(low, bounds[d][0]), min(high, bounds[d][1])
+        bounds[d] = (low, high)
+    low, high = bounds.get(depth, (1, 0))
+    if low > high:
+        return None  # rows of its depth that no single distance fits: not laid out alike
+    if low == high:
+        first = at + low
     else:
-        if at != depth or any(len(o) != 1 for o in offsets.values()):
+        if at != depth or any(lo > hi for lo, hi in bounds.values()):
             return None
-        starts = {d + next(iter(offsets[d])) for d in in_place if d in offsets}
+        starts = {d + bounds[d][0] for d in in_place if bounds[d][0] == bounds[d][1]}
         if len(starts) != 1:
             return None
         first = starts.pop()
+        if not low <= first - at <= high:
+            return None
     cells = range(first, first + width)
     fields = tokens[start:end]
     if cells.stop > len(fields) or not _rest_empty(fields, at, cells):
