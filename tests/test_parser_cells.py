@@ -506,6 +506,26 @@ def test_table_two_row_with_empty_fields_on_both_sides_is_placed_under_its_heade
     assert list(fees.values()) == [(BLANK, None), (VALUE, Decimal(3))]
 
 
+def test_tab_row_under_an_all_empty_row_is_placed_under_the_headers_above_both():
+    # "规章\t\t\t\t" is a row with four empty fields (not one cell and an indent): the headers above it
+    # still stand over 行政规范性文件's fields, whose first and last are empty.
+    text = (
+        "某镇2025年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第(一)项\t\t\t\t\n"
+        "信息内容\t本年制发件数\t本年废止件数\t现行有效件数\t\n规章\t\t\t\t\n行政规范性文件\t\t1\t27\t\n"
+        "第二十条第(五)项\t\t\t\t\n信息内容\t本年处理决定数量\t\t\t\n行政许可\t5\t\t\t\n"
+        "三、收到和处理政府信息公开申请情况\n"
+    )
+    cells = _t2(parse_report(text))
+    assert [cells[("20_1_regulations", c)][:2] for c in ("issued", "repealed", "in_force")] == [
+        (BLANK, None)
+    ] * 3
+    assert [cells[("20_1_normative", c)] for c in ("issued", "repealed", "in_force")] == [
+        (BLANK, None, 6),
+        (VALUE, Decimal(1), 6),
+        (VALUE, Decimal(27), 6),
+    ]
+
+
 def test_table_four_row_with_a_trailing_empty_field_is_placed_under_its_headers():
     # Fifteen header fields and a sixteenth empty one on every line: the row's first and last fields are
     # both empty, and only the headers say that the first is a cell (复议 结果维持) and the last is not.

@@ -83,8 +83,9 @@ def _line_cells(line: str) -> list[str] | None:
         # positions covered by an HTML cell's span are not cells: only a real empty cell leaves a gap
         pieces = [p.strip() for p in norm.split("\t") if p != SPANNED]
         filled = [p for p in pieces if p]
-        if len(filled) <= 1 and not pieces[-1]:
-            # "\t0" or "\t": one indented cell per line, the tab is indentation, not a separator
+        if len(filled) <= 1 and not pieces[-1] and not (filled and pieces[0] and len(pieces) > 2):
+            # "\t0" or "\t": one indented cell per line, the tab is indentation, not a separator (but
+            # "规章\t\t\t" is a row's label and its empty fields, as wide as the header line above it)
             return filled if filled else [""]
         if len(filled) == 1 and not pieces[0]:
             return filled
