@@ -24,8 +24,12 @@ SELECT table_code, row_code, col_code, min(sort_order) AS cell_no,
 FROM taxonomy
 GROUP BY table_code, row_code, col_code;
 
-CREATE OR REPLACE TEMP TABLE rollup_base AS
-WITH placed AS (
+-- the reports of the scope, each with the number of its place (area, year, rollup_level): the one
+-- aggregation below is keyed by two small integers (place_no, cell_no) instead of five columns, two of
+-- them strings: at 27 million rows into 9 million groups, 5.5 s -> 4.1–4.9 s
+CREATE OR REPLACE TEMP TABLE rollup_placed AS
+SELECT *, dense_rank() OVER (ORDER BY area_level, area_code, year, rollup_level) AS place_no
+FROM (
     SELECT
         report_id,
         year,
@@ -54,10 +58,13 @@ WITH placed AS (
               SELECT 1 FROM rollup_scope AS s
               WHERE s.province_code = reports.province_code AND s.year IS NOT DISTINCT FROM reports.year)
       END
-),
--- Grouping keys are few and narrow (an area, a cell number): at county level most places have one or two
--- reports, so the one aggregation below has almost as many groups as input rows (9 million at 100,000
--- reports), and its memory is what decides whether it runs in RAM or spills.
+);
+
+CREATE OR REPLACE TEMP TABLE rollup_base AS
+WITH placed AS (SELECT report_id, format_edition, place_no FROM rollup_placed),
+-- Grouping keys are few and narrow (a place number, a cell number): at county level most places have one
+-- or two reports, so the one aggregation below has almost as many groups as input rows (9 million at
+-- 100,000 reports), and its memory is what decides whether it runs in RAM or spills.
 cells AS (SELECT * FROM rollup_cells),
 edition_cells AS (
     -- the cells a report of each edition should have; edition NULL (unknown): every cell of any edition
@@ -68,18 +75,18 @@ edition_cells AS (
 -- the reports of each place and edition, counted: a place should have each cell of the edition that many
 -- times, so the expected cells need no row per report and cell
 place_editions AS (
-    SELECT area_level, area_code, year, rollup_level, format_edition, count(*) AS reports
+    SELECT place_no, format_edition, count(*) AS reports
     FROM placed
     GROUP BY ALL
 ),
 pieces AS (
-    SELECT p.area_level, p.area_code, p.year, p.rollup_level, c.cell_no,
+    SELECT p.place_no, c.cell_no,
            NULL::DECIMAL(20, 6) AS value, 0 AS with_value, p.reports AS expected, 0 AS unexpected
     FROM place_editions AS p
     JOIN edition_cells AS c ON c.format_edition IS NOT DISTINCT FROM p.format_edition
     UNION ALL
     -- (facts hold taxonomy cells only: the store refuses others, see check_cells)
-    SELECT p.area_level, p.area_code, p.year, p.rollup_level, c.cell_no,
+    SELECT p.place_no, c.cell_no,
            CASE WHEN f.cell_state = 'value' THEN f.value END AS value,
            CASE WHEN f.cell_state = 'value' THEN 1 ELSE 0 END AS with_value,
            0 AS expected,
@@ -91,11 +98,14 @@ pieces AS (
 ),
 summed AS (
     SELECT
-        area_level, area_code, year, rollup_level, cell_no,
+        place_no, cell_no,
         sum(value) AS value,
         CAST(sum(with_value) AS BIGINT) AS with_value,
         CAST(sum(expected) + sum(unexpected) - sum(with_value) AS BIGINT) AS without_value
     FROM pieces
-    GROUP BY area_level, area_code, year, rollup_level, cell_no
-)
-SELECT area_level, area_code, year, rollup_level, cell_no, value, with_value, without_value FROM summed;
+    GROUP BY place_no, cell_no
+),
+places AS (SELECT DISTINCT place_no, area_level, area_code, year, rollup_level FROM rollup_placed)
+SELECT p.area_level, p.area_code, p.year, p.rollup_level, s.cell_no, s.value, s.with_value, s.without_value
+FROM summed AS s
+JOIN places AS p USING (place_no);

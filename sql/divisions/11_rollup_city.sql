@@ -55,5 +55,5 @@ FROM (
     WHERE b.area_level = 'city'
 )
 GROUP BY city_code, year, table_code, row_code, col_code, unit_level
--- in year order: a query for one year reads mostly that year's row groups
-ORDER BY year, city_code, table_code, row_code, col_code, unit_level;
+-- in year order: a query for one year reads mostly that year's row groups (a city's rows together)
+ORDER BY year, city_code;
