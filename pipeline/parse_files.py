@@ -174,8 +174,14 @@ def _parse(file: RawFile) -> _Parsed | Analysed:
     except Exception as exc:  # it never raises on bad input: this is a bug, which must not stop the batch
         failed = _failed("parser_exception", f"The parser crashed on this file: {_crash_message(exc)}.")
         return Analysed(failed, {}, False, [], None)
-    # the cells are read into columns once, for the contract check and the facts table
-    cells = rows.CellColumns.of(report.cells) if isinstance(report, ParsedReport) else None
+    try:
+        # the cells are read into columns once, for the contract check and the facts table
+        cells = rows.CellColumns.of(report.cells) if isinstance(report, ParsedReport) else None
+    except Exception as exc:  # cells that are not cells: a bug, which must not stop the batch either
+        failed = _failed(
+            "parser_contract_violation", f"The parser's result was unusable: {_crash_message(exc)}."
+        )
+        return Analysed(failed, {}, False, [], None)
     checked = _checked(file, report, cells)
     cells = cells if checked is report else None  # a report that failed the check has no cells
     return _Parsed(file.file_name, checked, text, lines, lines_in_file, read, cells)

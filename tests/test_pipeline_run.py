@@ -179,14 +179,23 @@ def test_a_parser_crash_on_one_file_does_not_stop_the_run(raw_dir, db_path, tmp_
     assert all(c.passed for c in result.get_asset_check_evaluations() if c.check_name in base)
 
 
-def test_a_result_breaking_the_contract_becomes_a_failed_report(raw_dir, db_path, tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        pytest.param(lambda cell: cell._replace(row_code="no_such_row"), id="unknown_row_code"),
+        pytest.param(lambda cell: None, id="not_a_cell"),
+    ],
+)
+def test_a_result_breaking_the_contract_becomes_a_failed_report(
+    raw_dir, db_path, tmp_path, monkeypatch, breakage
+):
     real_parse = parse_files_module.parse_report_and_lines
     broken = SEED_FILES[0].name
 
     def parse_report_and_lines(data, file_name=""):
         report, *read = real_parse(data, file_name)
         if file_name == broken:
-            report.cells[0] = report.cells[0]._replace(row_code="no_such_row")
+            report.cells[0] = breakage(report.cells[0])
         return (report, *read)
 
     monkeypatch.setattr(parse_files_module, "parse_report_and_lines", parse_report_and_lines)
