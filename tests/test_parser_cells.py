@@ -526,6 +526,22 @@ def test_tab_row_under_an_all_empty_row_is_placed_under_the_headers_above_both()
     ]
 
 
+def test_html_row_under_a_header_spanning_two_columns_is_placed_under_it():
+    # The 2019 form's 第二十条第（八）项: 本年增/减 spans two columns, and the page writes the row's value in
+    # the first of them with an empty <td> in the second. The header's span is a field of its line, so
+    # the line is as wide as the row and says that the first field after the label is 上一年项目数量.
+    html = (
+        "<html><body><p>某镇2019年政府信息公开工作年度报告</p><p>二、主动公开政府信息情况</p><table>\n"
+        "<tr><td colspan='4'>第二十条第（八）项</td></tr>\n"
+        "<tr><td>信息内容</td><td>上一年项目数量</td><td colspan='2'>本年增/减</td></tr>\n"
+        "<tr><td>行政事业性收费</td><td>&nbsp;</td><td>0</td><td>&nbsp;</td></tr>\n"
+        "</table><p>三、收到和处理政府信息公开申请情况</p></body></html>"
+    )
+    report = parse_report(html.encode("utf-8"), "x.html")
+    fees = {c.col_code: (c.cell_state, c.value) for c in report.cells if c.row_code == "20_8_fees"}
+    assert list(fees.values()) == [(BLANK, None), (VALUE, Decimal(0))]
+
+
 def test_table_four_row_with_a_trailing_empty_field_is_placed_under_its_headers():
     # Fifteen header fields and a sixteenth empty one on every line: the row's first and last fields are
     # both empty, and only the headers say that the first is a cell (复议 结果维持) and the last is not.

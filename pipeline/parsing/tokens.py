@@ -28,6 +28,7 @@ _PAGE_NUMBER = regex.compile(
     r"^\s*(?:[-—]\s*\d{1,3}\s*[-—]|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
 _ENUMERATOR = regex.compile(r"^\d{1,2}[.、]$")
+_DIGIT = regex.compile(r"[0-9]")
 
 
 class Token(NamedTuple):
@@ -80,8 +81,15 @@ def _line_cells(line: str) -> list[str] | None:
             del pieces[end - 1]
         return [p.strip() for p in pieces if p != ""]
     if "\t" in norm:
-        # positions covered by an HTML cell's span are not cells: only a real empty cell leaves a gap
-        pieces = [p.strip() for p in norm.split("\t") if p != SPANNED]
+        fields = norm.split("\t")
+        if SPANNED in fields and not _DIGIT.search(norm):
+            # a header line (no number in it): a position its span covers stands under that header ("本年增/减"
+            # over two columns), so it stays a field, and the line as wide as the rows under it
+            pieces = ["" if p == SPANNED else p.strip() for p in fields]
+        else:
+            # in a row, positions covered by an HTML cell's span are not cells: only a real empty cell
+            # leaves a gap
+            pieces = [p.strip() for p in fields if p != SPANNED]
         filled = [p for p in pieces if p]
         if len(filled) <= 1 and not pieces[-1] and not (filled and pieces[0] and len(pieces) > 2):
             # "\t0" or "\t": one indented cell per line, the tab is indentation, not a separator (but
