@@ -101,19 +101,23 @@ def parse_data(file: RawFile, data: bytes) -> ParsedReport:
         report = parse_report(data, file.file_name)
     except Exception as exc:
         return _failed("parser_exception", f"The parser crashed on this file: {_crash_message(exc)}.")
-    return _checked(file, report)
+    return _checked(file, report)[0]
 
 
-def _checked(file: RawFile, report: object, cells: rows.CellColumns | None = None) -> ParsedReport:
-    """The parser's result, or a 'failed' report if it breaks the store's contract. `cells`: the columns
-    of its cells, if the caller has them already."""
+def _checked(file: RawFile, report: object) -> tuple[ParsedReport, rows.CellColumns | None]:
+    """The parser's result and its cells read into columns (once, for the contract check and the facts
+    table), or a 'failed' report and no cells if it breaks the store's contract."""
     if not isinstance(report, ParsedReport):
-        return _failed("parser_exception", f"The parser returned {type(report).__name__}.")
+        return _failed("parser_exception", f"The parser returned {type(report).__name__}."), None
     try:
+        cells = rows.CellColumns.of(report.cells)
         check_cells(file, report, cells)
     except ValueError as exc:
-        return _failed("parser_contract_violation", f"The parser's result was unusable: {exc}.")
-    return report
+        return _failed("parser_contract_violation", f"The parser's result was unusable: {exc}."), None
+    except Exception as exc:  # cells that are not cells at all: a bug, which must not stop the batch
+        message = f"The parser's result was unusable: {_crash_message(exc)}."
+        return _failed("parser_contract_violation", message), None
+    return report, cells
 
 
 def parse_one(file: RawFile) -> ParsedReport:
@@ -174,16 +178,7 @@ def _parse(file: RawFile) -> _Parsed | Analysed:
     except Exception as exc:  # it never raises on bad input: this is a bug, which must not stop the batch
         failed = _failed("parser_exception", f"The parser crashed on this file: {_crash_message(exc)}.")
         return Analysed(failed, {}, False, [], None)
-    try:
-        # the cells are read into columns once, for the contract check and the facts table
-        cells = rows.CellColumns.of(report.cells) if isinstance(report, ParsedReport) else None
-    except Exception as exc:  # cells that are not cells: a bug, which must not stop the batch either
-        failed = _failed(
-            "parser_contract_violation", f"The parser's result was unusable: {_crash_message(exc)}."
-        )
-        return Analysed(failed, {}, False, [], None)
-    checked = _checked(file, report, cells)
-    cells = cells if checked is report else None  # a report that failed the check has no cells
+    checked, cells = _checked(file, report)
     return _Parsed(file.file_name, checked, text, lines, lines_in_file, read, cells)
 
 

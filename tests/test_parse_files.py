@@ -75,3 +75,27 @@ def test_small_folders_are_parsed_in_process_with_units_claims_and_signatures(tm
             f"SELECT count(*) FROM read_parquet('{shard_glob(tmp_path / 'shards', 'narrative_claims')}')"
         ).fetchall()[0][0]
     )
+
+
+def test_one_file_whose_cells_are_not_cells_is_a_failed_report(tmp_path, monkeypatch):
+    # parse_one goes through the same contract check as the workers: a result it cannot even read into
+    # columns is a failed report, not an exception
+    import pipeline.parse_files as parse_files_module
+
+    real_parse = parse_files_module.parse_report
+
+    def parse_report(data, file_name=""):
+        report = real_parse(data, file_name)
+        report.cells[0] = None
+        return report
+
+    monkeypatch.setattr(parse_files_module, "parse_report", parse_report)
+    (file,) = scan_raw_folder(_one_seed(tmp_path))
+    report = parse_one(file)
+    assert report.parse_status == "failed" and report.cells == []
+    assert [i.code for i in report.issues] == ["parser_contract_violation"]
+
+
+def _one_seed(folder: Path) -> Path:
+    shutil.copy(sorted(RAW.glob("*.txt"))[0], folder)
+    return folder
