@@ -235,10 +235,11 @@ def _like_its_peers(
     How many empty fields a converter leaves for merged label cells, and whether it pads a row's end,
     differs from document to document (raw/002, raw/003) but not within one table: rows whose labels
     sit at the same depth of the form (一、, （一）, 1.), in equally wide lines or with as many fields after
-    the label, have their first cell the same number of fields after the label. That holds also for a row that slid left because the converter
-    lost the merged cells on its left (raw/003 "3.其他→→0…"): its label and cells moved together. Each
-    such row, the row itself included, bounds that distance: its values must lie within its cells, and
-    the cells within its line (a value right after the label, or in the line's last field, fixes it).
+    the label, have their first cell the same number of fields after the label. That holds also for a
+    row that slid left because the converter lost the merged cells on its left (raw/003 "3.其他→→0…"):
+    its label and cells moved together. Each such row, the row itself included, bounds that distance:
+    its values must lie within its cells, and the cells within its line (a value right after the label,
+    or in the line's last field, fixes it).
     When the bounds of all of them leave one distance, that is where the row's cells start.
 
     When they leave more, a row whose label stands in its depth's own label column (depth 0 in the first
