@@ -18,7 +18,6 @@ import multiprocessing
 import os
 import time
 import traceback
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -35,7 +34,7 @@ from pipeline.parsing.model import ERROR, FAILED, WARNING, Issue, ReportMeta
 from pipeline.parsing.narrative import Claim, claims_from_lines
 from pipeline.parsing.report import parse_report_and_lines
 from pipeline.parsing.sections import ReadText
-from pipeline.similarity import PERMUTATIONS, comparable_lines, lines_signature
+from pipeline.similarity import PERMUTATIONS, comparable_lines, lines_signature, pack_text
 from pipeline.store import rows
 from pipeline.store.load import check_cells
 from pipeline.units.batch import UnitResolver
@@ -47,7 +46,7 @@ BATCH = 200
 SIGNATURES_SCHEMA = pa.schema(
     [("report_id", pa.string()), ("year", pa.int32()), ("minhash", pa.list_(pa.uint64(), PERMUTATIONS))]
 )
-# The compared text of each signed report, zlib-compressed: the near-duplicate step measures candidate pairs
+# The compared text of each signed report, packed (similarity.pack_text): the near-duplicate step measures candidate pairs
 # on these texts instead of decoding the raw files (and reading their HTML) again. Not loaded into the
 # database: the shards go with the build.
 TEXTS_SCHEMA = pa.schema([("report_id", pa.string()), ("text", pa.binary())])
@@ -139,7 +138,7 @@ class Analysed:
     claims: list[Claim]
     signature: list[int] | None
     cells: rows.CellColumns | None = None  # the columns of report.cells, when they were read already
-    compared_text: bytes | None = None  # similarity.comparable_lines of a signed report, zlib-compressed
+    compared_text: bytes | None = None  # similarity.comparable_lines of a signed report, packed (pack_text)
 
 
 def analyse_files(files: Sequence[RawFile], resolver: UnitResolver) -> list[Analysed]:
@@ -190,7 +189,7 @@ def _with_extras(parsed: list[_Parsed], resolver: UnitResolver) -> list[Analysed
         lambda p: resolver.resolve(p.file_name, p.report.meta.unit_name, p.text),
         lambda p: claims_from_lines(p.lines, p.lines_in_file, p.read),
         lambda p: lines_signature(p.lines),
-        lambda p: zlib.compress(comparable_lines(p.lines).encode("utf-8"), 1),
+        lambda p: pack_text(comparable_lines(p.lines)),
     ]
     results: list[list] = [[] for _ in parsed]
     errors: list[Exception | None] = [None] * len(parsed)

@@ -23,6 +23,7 @@ from functools import lru_cache
 from itertools import chain
 
 import numpy as np
+import pyarrow as pa
 import regex
 from rapidfuzz.fuzz import ratio
 
@@ -60,6 +61,20 @@ def comparable_text(data: bytes | str, file_name: str = "") -> str:
 def comparable_lines(lines: list[str]) -> str:
     """comparable_text of lines already read (pipeline.parsing.narrative.source_lines)."""
     return "\n".join(filter(None, map(squash, lines)))  # map and filter run in C: no generator frames
+
+
+def pack_text(text: str) -> bytes:
+    """A compared text compressed for the parse shards: its UTF-8 length (4 bytes), then LZ4. LZ4, not
+    zlib: seven times faster (8 against 57 µs for a report's 4.7 kB, 2026-12-04) for 2.9 kB against 2.1 kB,
+    and every report of a full build is packed."""
+    data = text.encode("utf-8")
+    return len(data).to_bytes(4, "little") + pa.compress(data, "lz4", asbytes=True)
+
+
+def unpack_text(blob: bytes) -> str:
+    """The text pack_text packed."""
+    size = int.from_bytes(blob[:4], "little")
+    return pa.decompress(blob[4:], size, "lz4", asbytes=True).decode("utf-8")
 
 
 def signature(text: str) -> np.ndarray | None:

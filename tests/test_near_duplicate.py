@@ -3,14 +3,13 @@
 import shutil
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import duckdb
 
 from pipeline.manifest import scan_raw_folder
 from pipeline.parse_files import parse_to_shards, shard_glob
-from pipeline.similarity import comparable_text, near_duplicates
+from pipeline.similarity import comparable_text, near_duplicates, unpack_text
 from pipeline.store.near_duplicates import measure_in_parallel
 
 RAW = Path(__file__).parent.parent / "raw"
@@ -78,7 +77,7 @@ def test_measuring_on_the_parse_workers_texts_equals_measuring_on_the_raw_files(
     assert len(stored) >= 5
     for report_id, compressed in stored.items():
         file = by_id[report_id]
-        assert zlib.decompress(compressed).decode("utf-8") == comparable_text(
+        assert unpack_text(compressed) == comparable_text(
             file.path.read_bytes(), file.file_name
         )
     pairs = [(a, b) for a in sorted(stored) for b in sorted(stored) if a < b]

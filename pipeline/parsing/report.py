@@ -24,7 +24,7 @@ from pipeline.parsing.model import (
 from pipeline.parsing.script import simplify_lines
 from pipeline.parsing.sections import ReadText, table_regions
 from pipeline.parsing.tables import detect_edition, read_labelled_table, read_review_table
-from pipeline.parsing.tokens import TEXT, tokenize
+from pipeline.parsing.tokens import TEXT, text_indexes, tokenize
 
 _TABLE_NAMES = {"t2": "二 (主动公开)", "t3": "三 (依申请公开)", "t4": "四 (行政复议/行政诉讼)"}
 
@@ -79,7 +79,8 @@ def _parse_lines(lines: list[str], last_line_complete: bool) -> tuple[ParsedRepo
             )
         token_streams[code] = tokens
 
-    editions = {code: detect_edition(code, toks) for code, toks in token_streams.items() if code != "t4"}
+    text_at = {code: text_indexes(toks) for code, toks in token_streams.items() if code != "t4"}
+    editions = {code: detect_edition(code, token_streams[code], text_at[code]) for code in text_at}
     seen = {ed for ed in editions.values() if ed}
     if len(seen) == 1:
         meta.format_edition = seen.pop()
@@ -110,7 +111,7 @@ def _parse_lines(lines: list[str], last_line_complete: bool) -> tuple[ParsedRepo
         if code == "t4":
             result = read_review_table(token_streams[code], edition, at_end)
         else:
-            result = read_labelled_table(code, edition, token_streams[code], at_end)
+            result = read_labelled_table(code, edition, token_streams[code], at_end, text_at[code])
         if code != "t4" and result.rows_found == 0:
             report.issues.append(
                 Issue(

@@ -13,13 +13,14 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
 from pipeline.parsing import taxonomy
-from pipeline.parsing.cells import DUBIOUS, read_cell
-from pipeline.parsing.model import BLANK, WARNING, Cell, Issue, new_cell
-from pipeline.parsing.tokens import BLANK_LINE, CELL, EMPTY, TEXT, Token
+from pipeline.parsing.cells import DUBIOUS, CellReading, read_cell
+from pipeline.parsing.model import BLANK, WARNING, Cell, Issue
+from pipeline.parsing.tokens import BLANK_LINE, CELL, EMPTY, TEXT, Token, text_indexes
 
 _MAX_LABEL_LEN = 80
 # A sentence inside a table region ends the current row: tables hold no sentences.
@@ -36,6 +37,7 @@ _EDITION_MARKERS = {
         "2021": regex.compile(r"逾期不补正|逾期未按收费通知"),
     },
 }
+_new_tuple = tuple.__new__  # see model.new_cell
 _OTHER_HANDLING = regex.compile(r"其他处理$")
 
 
@@ -48,24 +50,37 @@ class TableResult:
     rows_found: int = 0
 
 
-def detect_edition(table_code: str, tokens: Sequence[Token]) -> str | None:
-    """The format edition the table's own headers or rows show, or None when they do not say."""
+def detect_edition(
+    table_code: str, tokens: Sequence[Token], text_at: Sequence[int] | None = None
+) -> str | None:
+    """The format edition the table's own headers or rows show, or None when they do not say.
+    text_at: the indexes of the TEXT tokens (tokens.text_indexes), when the caller has them."""
     markers = _EDITION_MARKERS.get(table_code, {})
+    if not markers:
+        return None
+    text_at = text_indexes(tokens) if text_at is None else text_at
     # One search per edition over all the table's texts, joined by line breaks: a marker is plain words,
     # never a line break, so it is found in the joined text exactly where it is in one of the texts.
-    joined = "\n".join([t.text for t in tokens if t.kind == TEXT]) if markers else ""
+    joined = "\n".join([tokens[i].text for i in text_at])
     seen = {ed for ed, pat in markers.items() if pat.search(joined)}
-    if table_code == "t3" and not seen and _other_handling_has_values(tokens):
+    if (
+        table_code == "t3"
+        and not seen
+        and "其他处理" in joined
+        and _other_handling_has_values(tokens, text_at)
+    ):
         seen = {"2019"}
     return seen.pop() if len(seen) == 1 else None
 
 
-def _other_handling_has_values(tokens: Sequence[Token]) -> bool:
+def _other_handling_has_values(tokens: Sequence[Token], text_at: Sequence[int]) -> bool:
     """2019's single "(六)其他处理" row carries values itself; in 2021 it only heads three rows."""
-    for i, tok in enumerate(tokens):
-        if tok.kind == TEXT and "其他处理" in tok.text and _OTHER_HANDLING.search(tok.text):
-            following = next((t for t in tokens[i + 1 :] if t.kind in (TEXT, CELL)), None)
-            return following is not None and following.kind == CELL
+    for k, i in enumerate(text_at):
+        text = tokens[i].text
+        if "其他处理" in text and _OTHER_HANDLING.search(text):
+            # the first text or cell after it: a cell when one comes before the next text
+            stop = text_at[k + 1] if k + 1 < len(text_at) else len(tokens)
+            return any(tokens[j].kind == CELL for j in range(i + 1, stop))
     return False
 
 
@@ -295,50 +310,82 @@ def _like_its_peers(
     return None if any(t.kind == TEXT for t in placed) else placed
 
 
+class Slot(NamedTuple):
+    """One cell of the form: the fields every Cell of it shares, the readings of its unit, its row and
+    column (for messages)."""
+
+    table_code: str
+    row_code: str
+    col_code: str
+    unit: str
+    readings: dict[str, CellReading]  # shared by all slots of one unit: text -> read_cell(text, unit)
+    spec: taxonomy.RowSpec
+    column: taxonomy.Column
+
+
+_READINGS: dict[str, dict[str, CellReading]] = {}  # unit -> text -> reading
+_MAX_READINGS = 1 << 14  # texts remembered per unit: bounded, so memory stays flat on any corpus
+
+
+def _slots(spec: taxonomy.RowSpec, columns: Sequence[taxonomy.Column]) -> tuple[Slot, ...]:
+    return tuple(
+        Slot(
+            spec.table_code,
+            spec.row_code,
+            col.col_code,
+            col.unit,
+            _READINGS.setdefault(col.unit, {}),
+            spec,
+            col,
+        )
+        for col in columns
+    )
+
+
 @lru_cache(maxsize=64)
-def _row_slots(
-    table_code: str, edition: str
-) -> tuple[tuple[tuple[taxonomy.RowSpec, taxonomy.Column], ...], ...]:
-    """For each row of taxonomy.rows, its (row, column) slots: made once, not once per row read."""
-    return tuple(tuple((spec, col) for col in spec.columns) for spec in taxonomy.rows(table_code, edition))
+def _row_slots(table_code: str, edition: str) -> tuple[tuple[Slot, ...], ...]:
+    """For each row of taxonomy.rows, its slots: made once, not once per row read."""
+    return tuple(_slots(spec, spec.columns) for spec in taxonomy.rows(table_code, edition))
+
+
+def _reading(slot: Slot, text: str) -> CellReading:
+    """read_cell(text, slot.unit), remembered in the slot's readings (cells repeat: "0", "1", "/")."""
+    if len(slot.readings) >= _MAX_READINGS:
+        slot.readings.clear()
+    reading = slot.readings[text] = read_cell(text, slot.unit)
+    return reading
 
 
 def _read_slots(
-    slots: Sequence[tuple[taxonomy.RowSpec, taxonomy.Column]],
-    placed: Sequence[Token | None],
-    fallback_line: int,
+    slots: Sequence[Slot], placed: Sequence[Token | None], fallback_line: int
 ) -> tuple[list[Cell], list[Issue]]:
-    """Cells for placed tokens: None or an EMPTY token is a blank cell; a dubious text is an issue."""
+    """Cells for placed tokens: None or an EMPTY token is a blank cell; a dubious text is an issue.
+
+    Runs once per cell of every report: the reading is looked up in a dict, and the Cell made with
+    tuple.__new__ (see model.new_cell), in the loop itself."""
     cells: list[Cell] = []
     issues: list[Issue] = []
-    for (spec, col), tok in zip(slots, placed, strict=True):
-        if tok is None or tok.kind == EMPTY:
-            line = tok.line if tok is not None else fallback_line
-            cells.append(
-                new_cell(spec.table_code, spec.row_code, col.col_code, BLANK, None, "", line, col.unit)
-            )
+    append = cells.append
+    for slot, tok in zip(slots, placed, strict=True):
+        if tok is None:
+            append(_new_tuple(Cell, (slot[0], slot[1], slot[2], BLANK, None, "", fallback_line, slot[3])))
             continue
-        reading = read_cell(tok.text, col.unit)
+        # an EMPTY token's text is "", which reads as BLANK: no case of its own
+        reading = slot[4].get(tok.text) or _reading(slot, tok.text)
         if reading.state == DUBIOUS:
             issues.append(
                 Issue(
                     WARNING,
                     "cell_unreadable",
-                    f"{_row_name(spec)} column {col.col_label}: {reading.why}; the cell was not stored.",
+                    f"{_row_name(slot.spec)} column {slot.column.col_label}: {reading.why}; "
+                    "the cell was not stored.",
                     tok.line,
                 )
             )
             continue
-        cells.append(
-            new_cell(
-                spec.table_code,
-                spec.row_code,
-                col.col_code,
-                reading.state,
-                reading.value,
-                tok.raw,
-                tok.line,
-                col.unit,
+        append(
+            _new_tuple(
+                Cell, (slot[0], slot[1], slot[2], reading.state, reading.value, tok.raw, tok.line, slot[3])
             )
         )
     return cells, issues
@@ -362,9 +409,7 @@ def _read_cut_row(
     cells: list[Cell] = []
     issues: list[Issue] = []
     if certain:
-        cells, issues = _read_slots(
-            [(spec, col) for col in spec.columns[: len(present)]], present, label.line
-        )
+        cells, issues = _read_slots(_slots(spec, spec.columns[: len(present)]), present, label.line)
     kept = len(present) if certain else 0
     issues.append(
         Issue(
@@ -396,14 +441,19 @@ def _segment(
 
 
 def read_labelled_table(
-    table_code: str, edition: str, tokens: Sequence[Token], at_document_end: bool
+    table_code: str,
+    edition: str,
+    tokens: Sequence[Token],
+    at_document_end: bool,
+    text_at: Sequence[int] | None = None,
 ) -> TableResult:
-    """Read table 二 or 三: every row found by its label, its cells placed or flagged."""
+    """Read table 二 or 三: every row found by its label, its cells placed or flagged. text_at: the indexes
+    of the TEXT tokens (tokens.text_indexes), when the caller has them."""
     specs = taxonomy.rows(table_code, edition)
     row_slots = _row_slots(table_code, edition)
     result = TableResult(table_code, edition)
     # the TEXT tokens, found once: labels and sentences are looked for among them only
-    text_at = [i for i, t in enumerate(tokens) if t.kind == TEXT]
+    text_at = text_indexes(tokens) if text_at is None else text_at
     found = _find_labels(tokens, text_at, table_code, edition)
     sentences = [i for i in text_at if _is_sentence(tokens[i].text)]
     depths = taxonomy.label_depths(table_code, edition)
@@ -508,7 +558,7 @@ def _cell_per_line_block(tokens: Sequence[Token], values: Sequence[Token], width
 def read_review_table(tokens: Sequence[Token], edition: str, at_document_end: bool) -> TableResult:
     """Read table 四: fifteen numbers in printed order, after headers that hold no numbers."""
     specs = taxonomy.rows("t4", edition)
-    slots = [(spec, col) for spec in specs for col in spec.columns]
+    slots = [slot for row in _row_slots("t4", edition) for slot in row]
     result = TableResult("t4", edition)
     values = [t for t in tokens if t.kind == CELL]
     placed: list[Token] | None = None

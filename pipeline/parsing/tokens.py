@@ -9,6 +9,8 @@ carries its line, which is all the readers use, and a third of the tokens would 
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import compress, count, repeat
+from operator import eq, itemgetter
 from typing import NamedTuple
 
 import regex
@@ -146,3 +148,12 @@ def tokenize(lines: list[str], start: int = 0, end: int | None = None) -> list[T
         for kind, text, raw, n_cells, explicit in _line_tokens(lines[idx]):
             append(_new_token(Token, (kind, text, raw, lineno, n_cells, explicit)))
     return out
+
+
+_KIND = itemgetter(0)
+
+
+def text_indexes(tokens: list[Token]) -> list[int]:
+    """The indexes of the TEXT tokens (the only ones a label or a header can be), ascending. In C: the
+    readers ask for them once per table of every report."""
+    return list(compress(count(), map(eq, map(_KIND, tokens), repeat(TEXT))))

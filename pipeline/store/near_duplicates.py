@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import glob
 import multiprocessing
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ from pipeline.similarity import (
     measure_pairs,
     pairs_as_rows,
     select_pairs,
+    unpack_text,
 )
 from pipeline.store.transaction import registered, transaction
 
@@ -54,7 +54,7 @@ def _text_of(raw_dir: Path, file_of: dict[str, str], texts: dict[str, bytes]):
     def text_of(report_id: str) -> str | None:
         text = texts.get(report_id)
         if text is not None:
-            return zlib.decompress(text).decode("utf-8")
+            return unpack_text(text)
         name = file_of.get(report_id)
         if name is None:
             return None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+import numpy as np
 import pyarrow as pa
 
 from pipeline.intake import Verdict
@@ -183,17 +184,23 @@ class FactsColumns:
     """The facts table's columns, filled report by report, from the columns of each report's cells
     (CellColumns) when the caller has read them already (the parse workers, for the contract check)."""
 
+    # the same for every cell of a report: kept once per report, repeated in C by table()
+    PER_REPORT = ("report_id", "unit_name", "year")
+
     def __init__(self) -> None:
-        self.columns: dict[str, list] = {name: [] for name in FACTS_SCHEMA.names}
+        self.columns: dict[str, list] = {n: [] for n in FACTS_SCHEMA.names if n not in self.PER_REPORT}
+        self.reports: dict[str, list] = {n: [] for n in self.PER_REPORT}
+        self.counts: list[int] = []
         self.labels = applicant_labels()
 
     def add(self, raw: RawFile, report: ParsedReport, cells: CellColumns | None = None) -> None:
         """Add the report's cells; `cells`: their columns, if the caller has them already."""
         cells = cells if cells is not None else CellColumns.of(report.cells)
-        columns, n, labels = self.columns, len(report.cells), self.labels
-        columns["report_id"] += [raw.report_id] * n
-        columns["unit_name"] += [report.meta.unit_name] * n
-        columns["year"] += [report.meta.year] * n
+        columns, labels = self.columns, self.labels
+        self.reports["report_id"].append(raw.report_id)
+        self.reports["unit_name"].append(report.meta.unit_name)
+        self.reports["year"].append(report.meta.year)
+        self.counts.append(len(report.cells))
         columns["table_code"] += cells.table_code
         columns["row_code"] += cells.row_code
         columns["col_code"] += cells.col_code
@@ -207,7 +214,15 @@ class FactsColumns:
         columns["source_line"] += cells.source_line
 
     def table(self) -> pa.Table:
-        return pa.Table.from_pydict(self.columns, FACTS_SCHEMA)
+        # each report's fields, taken once per cell of it
+        each_cell = pa.array(np.repeat(np.arange(len(self.counts), dtype=np.int64), self.counts))
+        arrays = [
+            pa.array(self.reports[f.name], f.type).take(each_cell)
+            if f.name in self.PER_REPORT
+            else pa.array(self.columns[f.name], f.type)
+            for f in FACTS_SCHEMA
+        ]
+        return pa.Table.from_arrays(arrays, schema=FACTS_SCHEMA)
 
 
 def issues_table(kept: Iterable[Entry]) -> pa.Table:
