@@ -77,9 +77,7 @@ def test_measuring_on_the_parse_workers_texts_equals_measuring_on_the_raw_files(
     assert len(stored) >= 5
     for report_id, compressed in stored.items():
         file = by_id[report_id]
-        assert unpack_text(compressed) == comparable_text(
-            file.path.read_bytes(), file.file_name
-        )
+        assert unpack_text(compressed) == comparable_text(file.path.read_bytes(), file.file_name)
     pairs = [(a, b) for a in sorted(stored) for b in sorted(stored) if a < b]
     file_of = {f.report_id: f.file_name for f in files}
     from_raw = measure_in_parallel(pairs, raw, file_of, workers=1)

@@ -436,7 +436,7 @@ def test_tab_row_that_slid_left_of_its_label_column_is_not_placed_by_other_depth
     assert len(_row(report, "3_3_1")) == 7
 
 
-def test_pipe_row_with_a_filler_or_an_empty_cell_at_its_end_is_bounded_by_a_peer():
+def test_pipe_row_with_a_filler_or_an_empty_cell_at_its_end_takes_the_last_as_the_filler():
     # （一）'s line ends "| |": a one-column filler or an empty 总计, and its first field is empty too. （二）,
     # of the same depth with as many fields after its label, has a value right after its label: a
     # （一）… row's cells start right there, so （一）'s last field is the filler.
@@ -457,10 +457,19 @@ def test_pipe_row_with_a_filler_or_an_empty_cell_at_its_end_is_bounded_by_a_peer
         (VALUE, Decimal(0)),
         (VALUE, Decimal(2)),
     ]
-    # without （二） nothing says which of the two empty fields is the cell
+    # Without （二） the row's own line says it too: a '|' row writes the fillers of its spans at the end of
+    # its line (raw/002 "行政许可 | 0 | ||"), never between its label and its cells (036, r021), so of two
+    # empty fields at its ends the last is the filler.
     alone = parse_report(text.replace(text.splitlines()[5] + "\n", ""))
-    assert _row(alone, "3_1") == {}
-    assert any(i.code == "row_cells_uncertain" for i in alone.issues)
+    assert _row(alone, "3_1") == _row(report, "3_1")
+    assert not any(i.code == "row_cells_uncertain" for i in alone.issues)
+    # the same line with tabs stays uncertain: a tab row keeps the positions of merged cells as empty
+    # fields in place (raw/003), so either empty field may be the structural one
+    pipe_row = text.splitlines()[4]
+    tabs = text.replace(text.splitlines()[5] + "\n", "").replace(
+        pipe_row, "三、本年度办理结果\t（一）予以公开\t\t2\t\t0\t0\t0\t2\t"
+    )
+    assert _row(parse_report(tabs), "3_1") == {}
 
 
 T3_LINES_HEAD = (

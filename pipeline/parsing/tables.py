@@ -137,8 +137,15 @@ def _find_labels(
     return found
 
 
-def _trim_to_width(cells: list[Token], width: int) -> list[Token] | None:
-    """Drop structural empty cells (a merged group-label column, spanned fillers) from one side only."""
+def _trim_to_width(cells: list[Token], width: int, fillers_last: bool = False) -> list[Token] | None:
+    """Drop structural empty cells (a merged group-label column, spanned fillers) from one side only.
+
+    fillers_last: the cells are those after the label of a '|' row. Such a row writes the fillers of its
+    spanned cells at the end of its line, after its cells ("行政许可 | 0 | ||", raw/002, r029; "第二十条第(一)项
+    | |||"), and drops the positions its merged label cells cover ("(三)不予公开 | 1.属于国家秘密 | 0 |",
+    036, r021): no real '|' text leaves an empty field for them between the label and the cells. So empty
+    fields at the end are the fillers, even when the row's first cell is empty too: a one-column filler,
+    " |", reads like an empty cell, and only its place tells them apart."""
     extra = len(cells) - width
     if extra == 0:
         return cells
@@ -146,7 +153,7 @@ def _trim_to_width(cells: list[Token], width: int) -> list[Token] | None:
         return None
     lead = next((i for i, t in enumerate(cells) if t.kind != EMPTY), len(cells))
     trail = next((i for i, t in enumerate(reversed(cells)) if t.kind != EMPTY), len(cells))
-    if trail >= extra and lead == 0:
+    if trail >= extra and (lead == 0 or fillers_last):
         return cells[:width]
     if lead >= extra and trail == 0:
         return cells[extra:]
@@ -161,7 +168,7 @@ def _positional(label: Token, segment: Sequence[Token], width: int) -> list[Toke
         if any(t.line != label.line for t in values):
             return None
         same_line = [t for t in segment if t.line == label.line and t.kind in (CELL, EMPTY)]
-        return _trim_to_width(same_line, width)
+        return _trim_to_width(same_line, width, fillers_last=label.explicit == "|")
     # (b) one cell per line under the label, the row ended by a blank line: "\t" lines are empty cells
     cells: list[Token] = []
     per_line: dict[int, int] = {}

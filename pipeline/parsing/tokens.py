@@ -40,7 +40,8 @@ class Token(NamedTuple):
     raw: str  # the text as written
     line: int  # 1-based
     cells_on_line: int = 0  # how many cells the source line held (for positional reading)
-    explicit: bool = False  # the line marks its cells with '|' or tabs, so an empty cell shows as one
+    # the separator the line marks its cells with, "|" or "\t" (so an empty cell shows as one), or ""
+    explicit: str = ""
 
 
 def _split_cell(raw: str) -> list[tuple[str, str]]:
@@ -104,7 +105,7 @@ def _line_cells(line: str) -> list[str] | None:
 
 
 @lru_cache(maxsize=1 << 16)
-def _line_tokens(line: str) -> tuple[tuple[str, str, str, int, bool], ...]:
+def _line_tokens(line: str) -> tuple[tuple[str, str, str, int, str], ...]:
     """The tokens of one line without its line number: (kind, text, raw, cells_on_line, explicit).
 
     Cached: report lines repeat heavily ("\t0", row labels), within and across reports."""
@@ -112,11 +113,11 @@ def _line_tokens(line: str) -> tuple[tuple[str, str, str, int, bool], ...]:
     if cells is None:
         if not line.strip() or _PAGE_NUMBER.match(normalize(line)):
             # a page number of a PDF conversion ("- 8 -", "第3页") is not a cell: it would shift a row
-            return ((BLANK_LINE, "", line, 0, False),)
+            return ((BLANK_LINE, "", line, 0, ""),)
         cells = [normalize(line).strip()]
     n_cells = len(cells)
-    explicit = "|" in line or "\t" in line
-    out: list[tuple[str, str, str, int, bool]] = []
+    explicit = ("|" if "|" in normalize(line) else "\t") if "|" in line or "\t" in line else ""
+    out: list[tuple[str, str, str, int, str]] = []
     for cell in cells:
         if not cell:
             out.append((EMPTY, "", "", n_cells, explicit))
