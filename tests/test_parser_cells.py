@@ -355,11 +355,25 @@ def test_a_converter_that_leaves_one_field_for_merged_labels_is_read_by_its_own_
 
 
 def test_tab_row_with_empty_fields_on_both_sides_and_no_peer_stays_uncertain():
-    # No other row of its kind shows where the cells start: which empty field is not a cell is unknown.
-    text = T3_TAB_HEAD + "一、本年新收政府信息公开申请数量\t\t\t\t\t2\t0\t1\t\t\n" + T3_TAB_TAIL
+    # No other row of its kind shows where the cells start, and no header line as wide as the row: which
+    # empty field is not a cell is unknown.
+    head = T3_TAB_HEAD.replace("\t\t\t\t\t总计\n", "\t\t\t\t\t总计\t\n").replace("其他\t\n", "其他\t\t\n")
+    head = head.replace("申请人情况\t\t\t\t\t\t\n", "申请人情况\t\t\t\t\t\t\t\n")
+    text = head + "一、本年新收政府信息公开申请数量\t\t\t\t\t2\t0\t1\t\t\n" + T3_TAB_TAIL
     report = parse_report(text)
     assert _row(report, "1") == {}
     assert any(i.code == "row_cells_uncertain" and i.source_line == 6 for i in report.issues)
+    # under header lines as wide as it, which name the columns from the fourth field on, it is placed
+    text = T3_TAB_HEAD + "一、本年新收政府信息公开申请数量\t\t\t\t\t2\t0\t1\t\t\n" + T3_TAB_TAIL
+    assert list(_row(parse_report(text), "1").values()) == [
+        (BLANK, None),
+        (BLANK, None),
+        (VALUE, Decimal(2)),
+        (VALUE, Decimal(0)),
+        (VALUE, Decimal(1)),
+        (BLANK, None),
+        (BLANK, None),
+    ]
 
 
 def test_tab_row_whose_own_values_fill_its_first_and_last_cell_needs_no_peer():
@@ -434,6 +448,36 @@ def test_tab_row_that_slid_left_of_its_label_column_is_not_placed_by_other_depth
     assert _row(report, "3_2") == {}
     assert any(i.code == "row_cells_uncertain" and i.source_line == 6 for i in report.issues)
     assert len(_row(report, "3_3_1")) == 7
+
+
+def test_tab_rows_no_peer_places_are_placed_under_the_first_column_header():
+    # No （一）… row has a value in its first or last cell, so the rows of its depth leave two places for its
+    # cells. The header lines, as wide as the rows, name seven columns from the fourth field on (自然人 …
+    # 总计; the corner header stands over the label columns): （一）, in its own column, has its cells
+    # there, and （二）, which slid one field left of its column, one field left of there.
+    text = (
+        T3_TAB_HEAD
+        + "三、本年度办理结果\t（一）予以公开\t\t\t2\t0\t\t0\t5\t\n"
+        + "（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t\t\t2\t0\t\t0\t5\t\t\n"
+        + T3_TAB_TAIL
+    )
+    report = parse_report(text)
+    placed = [
+        (BLANK, None),
+        (VALUE, Decimal(2)),
+        (VALUE, Decimal(0)),
+        (BLANK, None),
+        (VALUE, Decimal(0)),
+        (VALUE, Decimal(5)),
+        (BLANK, None),
+    ]
+    assert list(_row(report, "3_1").values()) == placed
+    assert list(_row(report, "3_2").values()) == placed
+    # header lines one field narrower than the rows do not say where the columns are
+    wider = text.replace("\t\n三、本年度", "\t\t\n三、本年度").replace("\t\t\n四、", "\t\t\t\n四、")
+    wider = wider.replace("\t5\t\n（二）", "\t5\t\t\n（二）")
+    report = parse_report(wider)
+    assert _row(report, "3_1") == {} and _row(report, "3_2") == {}
 
 
 def test_pipe_row_with_a_filler_or_an_empty_cell_at_its_end_takes_the_last_as_the_filler():

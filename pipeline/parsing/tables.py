@@ -239,6 +239,31 @@ def _under_headers(tokens: Sequence[Token], start: int, end: int, at: int, width
     return [row[k] for k in sorted(columns)]
 
 
+def _first_column(tokens: Sequence[Token], first_row: int, n_fields: int, width: int) -> int | None:
+    """The field of the first value column, as the header lines right above the table's first row (token
+    first_row, its label) name it: lines as wide as the row (n_fields), with no number, whose headers
+    ("自然人", "商业企业" … "总计") stand over `width` fields next to each other, the last `width` fields
+    any of them names. A corner header over the label columns ("（本列数据的勾稽关系为…）") stands left of
+    them. None when the lines do not name exactly such a run."""
+    i = first_row
+    while i and tokens[i - 1].line == tokens[first_row].line:
+        i -= 1
+    named: set[int] = set()
+    while i > 0:
+        head = _line_fields(tokens, i - 1)
+        if head is None or head[1] - head[0] != n_fields:
+            break
+        fields = tokens[head[0] : head[1]]
+        if any(t.kind == CELL for t in fields):
+            break
+        named.update(k for k, t in enumerate(fields) if t.kind == TEXT)
+        i = head[0]
+    columns = sorted(named)[-width:]
+    if len(columns) < width or columns[-1] - columns[0] != width - 1:
+        return None
+    return columns[0]
+
+
 def _rest_empty(fields: Sequence[Token], at: int, cells: range | set[int]) -> bool:
     """Every field right of the label (field `at`) that is not one of the row's cells is empty."""
     return all(fields[k].kind == EMPTY for k in range(at + 1, len(fields)) if k not in cells)
@@ -266,8 +291,10 @@ def _like_its_peers(
 
     When they leave more, a row whose label stands in its depth's own label column (depth 0 in the first
     field, depth 1 in the second, …) lost nothing on its left, so its cells start in the same field as
-    those of every other such row of equally wide lines whose depth's distance is fixed. Used only when
-    all the evidence agrees and every other field of the row is empty."""
+    those of every other such row of equally wide lines whose depth's distance is fixed, and in the field
+    of the first column header (_first_column). A row whose label slid left of its column took its cells
+    with it: they start as many fields left of that header. Used only when all the evidence agrees and
+    every other field of the row is empty."""
     own = _line_fields(tokens, found[k][1])
     if own is None:
         return None
@@ -301,9 +328,14 @@ def _like_its_peers(
     if low == high:
         first = at + low
     else:
-        if at != depth or any(lo > hi for lo, hi in bounds.values()):
+        if any(lo > hi for lo, hi in bounds.values()):
             return None
-        starts = {d + bounds[d][0] for d in in_place if bounds[d][0] == bounds[d][1]}
+        starts = set()  # the field its cells start in, by each piece of evidence there is
+        if at == depth:
+            starts = {d + bounds[d][0] for d in in_place if bounds[d][0] == bounds[d][1]}
+        column = _first_column(tokens, found[0][1], n_fields, width)
+        if column is not None:
+            starts.add(at + column - depth)
         if len(starts) != 1:
             return None
         first = starts.pop()
