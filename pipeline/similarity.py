@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import regex
 from rapidfuzz.fuzz import ratio
+from rapidfuzz.process import cpdist
 
 from pipeline.parsing.narrative import source_lines
 from pipeline.parsing.normalize import squash
@@ -138,10 +139,15 @@ def _minhash(hashes: np.ndarray) -> np.ndarray:
 
 
 def measure_pairs(
-    pairs: Iterable[tuple[str, str]], text_of: Callable[[str], str | None], threshold: float = THRESHOLD
+    pairs: Iterable[tuple[str, str]],
+    text_of: Callable[[str], str | None],
+    threshold: float = THRESHOLD,
+    workers: int = 1,
 ) -> dict[tuple[str, str], float]:
     """The similarity of each pair's whole texts (0.0 under `threshold`, which lets rapidfuzz stop early);
-    a pair with a text that cannot be read (text_of gives None) is left out. Each text is prepared once."""
+    a pair with a text that cannot be read (text_of gives None) is left out. Each text is prepared once.
+    Measured by rapidfuzz's cpdist on `workers` threads: its C++ loop releases the GIL, so the threads
+    need no process pool and no copy of the texts."""
     texts: dict[str, str | None] = {}
 
     def text(report_id: str) -> str | None:
@@ -149,12 +155,18 @@ def measure_pairs(
             texts[report_id] = text_of(report_id)
         return texts[report_id]
 
-    out: dict[tuple[str, str], float] = {}
-    for a, b in pairs:
-        ta, tb = text(a), text(b)
-        if ta is not None and tb is not None:
-            out[(a, b)] = round(ratio(ta, tb, score_cutoff=threshold * 100) / 100, 4)
-    return out
+    kept = [(a, b) for a, b in pairs if text(a) is not None and text(b) is not None]
+    if not kept:
+        return {}
+    scores = cpdist(
+        [texts[a] for a, _ in kept],
+        [texts[b] for _, b in kept],
+        scorer=ratio,
+        score_cutoff=threshold * 100,
+        workers=workers,
+        dtype=np.float64,  # as ratio gives it: a float32 could round differently at the 4th decimal
+    )
+    return {pair: round(float(score) / 100, 4) for pair, score in zip(kept, scores, strict=True)}
 
 
 def select_pairs(

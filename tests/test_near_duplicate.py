@@ -10,6 +10,7 @@ import duckdb
 from pipeline.manifest import scan_raw_folder
 from pipeline.parse_files import parse_to_shards, shard_glob
 from pipeline.similarity import comparable_text, near_duplicates, unpack_text
+from pipeline.store import near_duplicates as store_near_duplicates
 from pipeline.store.near_duplicates import measure_in_parallel
 
 RAW = Path(__file__).parent.parent / "raw"
@@ -58,7 +59,7 @@ def test_the_rule_names_a_copied_report_of_another_unit_and_of_last_year(tmp_pat
     ]
 
 
-def test_measuring_on_the_parse_workers_texts_equals_measuring_on_the_raw_files(tmp_path):
+def test_measuring_on_the_parse_workers_texts_equals_measuring_on_the_raw_files(tmp_path, monkeypatch):
     # The texts shards the parse workers leave hold each signed report's compared text: measuring on them
     # (the reports parsed by this build) gives what re-reading the raw files gives (reports of earlier builds).
     raw = tmp_path / "raw"
@@ -85,3 +86,6 @@ def test_measuring_on_the_parse_workers_texts_equals_measuring_on_the_raw_files(
         pairs, raw, {}, workers=1, texts_of=lambda ids: {i: stored[i] for i in ids}
     )
     assert from_shards == from_raw and max(from_raw.values()) > 0.9
+    # on two threads, and with the raw files read again by a pool of two processes: the same numbers
+    monkeypatch.setattr(store_near_duplicates, "_MIN_FILES_FOR_POOL", 1)
+    assert measure_in_parallel(pairs, raw, file_of, workers=2) == from_raw
