@@ -902,7 +902,9 @@ def _accuracy_rows(result: Result, acc: Accuracy) -> None:
         if layout == "*":
             continue
         share = c["certain_returned"] / c["certain"] if c["certain"] else 1.0
-        text = f"{share:.3%} returned of {c['certain']:,}, {c['wrong']:,} wrong"
+        # the count too: 7 cells missing of 2.8 million still print as 100.000%
+        missing = c["certain"] - c["certain_returned"]
+        text = f"{share:.3%} returned of {c['certain']:,} ({missing:,} missing), {c['wrong']:,} wrong"
         ok = _verdict(c["certain_returned"] == c["certain"] and c["wrong"] == 0)
         result.add(
             S, f"acc_layout_{layout}", f"  layout {layout}", text, "100%, 0 wrong", ok, 100 * share, "%"
