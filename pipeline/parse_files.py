@@ -46,9 +46,9 @@ BATCH = 200
 SIGNATURES_SCHEMA = pa.schema(
     [("report_id", pa.string()), ("year", pa.int32()), ("minhash", pa.list_(pa.uint64(), PERMUTATIONS))]
 )
-# The compared text of each signed report, packed (similarity.pack_text): the near-duplicate step measures candidate pairs
-# on these texts instead of decoding the raw files (and reading their HTML) again. Not loaded into the
-# database: the shards go with the build.
+# The compared text of each signed report, packed (similarity.pack_text): the near-duplicate step measures
+# candidate pairs on these texts instead of decoding the raw files (and reading their HTML) again. Not
+# loaded into the database: the shards go with the build.
 TEXTS_SCHEMA = pa.schema([("report_id", pa.string()), ("text", pa.binary())])
 
 

@@ -10,7 +10,7 @@ into a neighbouring column.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -210,6 +210,18 @@ def _line_fields(tokens: Sequence[Token], ti: int) -> tuple[int, int] | None:
     return (start, end) if end - start == tokens[ti].cells_on_line else None
 
 
+def _lines_above(tokens: Sequence[Token], start: int, n_fields: int) -> Iterator[Sequence[Token]]:
+    """The fields of each line above the one starting at token `start`, nearest first, as long as the
+    lines hold n_fields fields one to one (see _line_fields): the header lines a row can stand under."""
+    i = start
+    while i > 0:
+        head = _line_fields(tokens, i - 1)
+        if head is None or head[1] - head[0] != n_fields:
+            return
+        yield tokens[head[0] : head[1]]
+        i = head[0]
+
+
 def _under_headers(tokens: Sequence[Token], start: int, end: int, at: int, width: int) -> list[Token] | None:
     """The cells of a tab or '|' row (tokens[start:end], its label in field `at`, -1 for none) with
     empty fields on both sides of its values, placed under the column headers above it.
@@ -220,19 +232,16 @@ def _under_headers(tokens: Sequence[Token], start: int, end: int, at: int, width
     fields right of the label as the row has cells, and every other field of the row is empty."""
     n_fields = end - start
     columns: set[int] = set()
-    i, seen_header = start, False
-    while i > 0 and tokens[i - 1].line >= tokens[start].line - 8:
-        head = _line_fields(tokens, i - 1)
-        if head is None or head[1] - head[0] != n_fields:
+    seen_header = False
+    for fields in _lines_above(tokens, start, n_fields):
+        if fields[0].line < tokens[start].line - 8:
             break
-        fields = tokens[head[0] : head[1]]
         if any(t.kind == CELL for t in fields):
             if seen_header:
                 break
         else:
             seen_header = True
             columns.update(k for k in range(at + 1, n_fields) if fields[k].kind == TEXT)
-        i = head[0]
     row = tokens[start:end]
     if len(columns) != width or not _rest_empty(row, at, columns):
         return None
@@ -249,15 +258,10 @@ def _first_column(tokens: Sequence[Token], first_row: int, n_fields: int, width:
     while i and tokens[i - 1].line == tokens[first_row].line:
         i -= 1
     named: set[int] = set()
-    while i > 0:
-        head = _line_fields(tokens, i - 1)
-        if head is None or head[1] - head[0] != n_fields:
-            break
-        fields = tokens[head[0] : head[1]]
+    for fields in _lines_above(tokens, i, n_fields):
         if any(t.kind == CELL for t in fields):
             break
         named.update(k for k, t in enumerate(fields) if t.kind == TEXT)
-        i = head[0]
     columns = sorted(named)[-width:]
     if len(columns) < width or columns[-1] - columns[0] != width - 1:
         return None
